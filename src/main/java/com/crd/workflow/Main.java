@@ -1,0 +1,2 @@
+package com.crd.workflow;
+public final class Main { public static void main(String[] a) {} }

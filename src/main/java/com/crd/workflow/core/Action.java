@@ -1,0 +1,40 @@
+package com.crd.workflow.core;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the shell must do. The applier dispatches on this sealed family. */
+public sealed interface Action {
+  String namespace();
+
+  /** Create the Job for one step. {@code activeDeadlineSeconds} is null for unlimited steps. */
+  record CreateJob(
+      String namespace,
+      String jobName,
+      String workflowName,
+      String workflowUid,
+      String specHash,
+      Step step,
+      Map<String, String> labels,
+      Long activeDeadlineSeconds) implements Action {}
+
+  /** Delete a Job and (background propagation) its pods. */
+  record DeleteJob(String namespace, String jobName, String why) implements Action {}
+
+  /** Make a Job's labels exactly {@code labels}: keys in {@code remove} are deleted. */
+  record PatchJobLabels(
+      String namespace, String jobName, Map<String, String> labels, List<String> remove)
+      implements Action {}
+
+  /**
+   * Write the Workflow's status, guarded by the resourceVersion it was planned from. The events
+   * describe this transition and are recorded only once the write succeeded.
+   */
+  record PatchStatus(
+      String namespace,
+      String workflowName,
+      String workflowUid,
+      String resourceVersion,
+      WorkflowStatus status,
+      List<WorkflowEvent> events) implements Action {}
+}

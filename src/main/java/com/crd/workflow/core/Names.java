@@ -1,0 +1,153 @@
+package com.crd.workflow.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Every name, label key and hash the operator derives, in one place. */
+public final class Names {
+  public static final String GROUP = "workflow.crd.com";
+  public static final String VERSION = "v1";
+  public static final String PLURAL = "workflows";
+  public static final String KIND = "Workflow";
+
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "workflow-operator";
+  public static final String LABEL_WORKFLOW = GROUP + "/workflow";
+  public static final String LABEL_WORKFLOW_UID = GROUP + "/workflow-uid";
+  public static final String LABEL_STEP = GROUP + "/step";
+  public static final String LABEL_SPEC_HASH = GROUP + "/spec-hash";
+  /** The one selector that finds every Job this operator manages. */
+  public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGER;
+
+  public static final int MAX_LABEL = 63;
+  private static final int HASH_CHARS = 12;
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+
+  private Names() {}
+
+  public static boolean isDnsLabel(String s) {
+    return s != null && s.length() <= MAX_LABEL && DNS_LABEL.matcher(s).matches();
+  }
+
+  public static boolean isLabelValue(String s) {
+    return s != null && s.length() <= MAX_LABEL && LABEL_VALUE.matcher(s).matches();
+  }
+
+  /**
+   * The spec hash: the first 16 hex digits of SHA-256 over a canonical form in which steps are
+   * sorted by name and each step's dependsOn is sorted and de-duplicated, so reordering either
+   * list keeps the hash, while any change to a step's name, image, command (order matters),
+   * dependencies or to maxStepTimeout changes it. Canonical form, one line per item:
+   * {@code maxStepTimeout=<n>} then per step {@code step=<name>|image=<image>|command=<json or
+   * null>|dependsOn=<a,b>}. Strings are JSON-quoted so separators cannot collide.
+   */
+  public static String specHash(WorkflowSpec spec) {
+    StringBuilder canon = new StringBuilder("maxStepTimeout=").append(spec.maxStepTimeout());
+    List<Step> steps = new ArrayList<>(spec.steps());
+    steps.sort(Comparator.comparing(s -> String.valueOf(s.stepName())));
+    for (Step s : steps) {
+      canon.append("\nstep=").append(quote(s.stepName()))
+          .append("|image=").append(quote(s.image()))
+          .append("|command=").append(s.command() == null ? "null" : quoteAll(s.command()))
+          .append("|dependsOn=").append(quoteAll(s.dependsOn().stream().distinct().sorted().toList()));
+    }
+    return sha256(canon.toString()).substring(0, 16);
+  }
+
+  /** Hash standing in for the spec hash when the spec could not even be parsed. */
+  public static String errorHash(String specError) {
+    return sha256("error=" + specError).substring(0, 16);
+  }
+
+  /**
+   * A Job name unique per (workflow uid, workflow name, step, spec hash): a readable prefix cut
+   * to fit, then a hash of the full inputs, so truncation never makes two inputs collide and the
+   * result is a DNS-1123 label of at most 63 characters. Including the uid means a re-created
+   * Workflow of the same name never meets the Jobs of its predecessor.
+   */
+  public static String jobName(String workflowName, String workflowUid, String step, String specHash) {
+    String hash = sha256(workflowUid + "\n" + workflowName + "\n" + step + "\n" + specHash)
+        .substring(0, HASH_CHARS);
+    int budget = MAX_LABEL - HASH_CHARS - 1;
+    String stepPart = sanitize(step, Math.min(step.length(), 20));
+    String wfPart = sanitize(workflowName, budget - 1 - stepPart.length());
+    stepPart = sanitize(step, budget - 1 - wfPart.length());
+    String prefix = wfPart.isEmpty() ? stepPart : stepPart.isEmpty() ? wfPart : wfPart + "-" + stepPart;
+    return prefix.isEmpty() ? "wf-" + hash : prefix + "-" + hash;
+  }
+
+  /** A label value standing for {@code value}: itself when valid, else a cut prefix plus hash. */
+  public static String labelValue(String value) {
+    if (isLabelValue(value)) {
+      return value;
+    }
+    String hash = sha256(value).substring(0, 10);
+    String prefix = value.replaceAll("[^A-Za-z0-9_.-]", "-");
+    prefix = prefix.substring(0, Math.min(prefix.length(), MAX_LABEL - hash.length() - 1));
+    prefix = prefix.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+    return prefix.isEmpty() ? hash : prefix + "-" + hash;
+  }
+
+  /** Desired labels of a step's Job: the workflow's own labels, then the operator's (which win). */
+  public static Map<String, String> jobLabels(Workflow wf, String step, String specHash) {
+    Map<String, String> labels = new TreeMap<>(wf.labels());
+    labels.putAll(operatorLabels(wf, step, specHash));
+    return labels;
+  }
+
+  public static Map<String, String> operatorLabels(Workflow wf, String step, String specHash) {
+    return Map.of(
+        LABEL_MANAGED_BY, MANAGER,
+        LABEL_WORKFLOW, labelValue(wf.name()),
+        LABEL_WORKFLOW_UID, wf.uid(),
+        LABEL_STEP, step,
+        LABEL_SPEC_HASH, specHash);
+  }
+
+  private static String sanitize(String s, int max) {
+    String out = s.toLowerCase().replaceAll("[^a-z0-9-]", "-");
+    out = out.substring(0, Math.max(0, Math.min(out.length(), max)));
+    return out.replaceAll("^-+|-+$", "");
+  }
+
+  private static String quote(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  private static String quoteAll(List<String> items) {
+    List<String> quoted = items.stream().map(Names::quote).toList();
+    return "[" + String.join(",", quoted) + "]";
+  }
+
+  static String sha256(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+    }
+  }
+}

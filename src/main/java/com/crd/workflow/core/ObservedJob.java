@@ -1,0 +1,46 @@
+package com.crd.workflow.core;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A managed Job as observed: only what the planner needs.
+ *
+ * @param reason why it failed (a Job condition reason such as BackoffLimitExceeded), else null
+ * @param startTime when the Job controller started it, else null
+ * @param finishTime completion or failure time, else null
+ */
+public record ObservedJob(
+    String namespace,
+    String name,
+    Map<String, String> labels,
+    JobPhase phase,
+    String reason,
+    Instant creationTime,
+    Instant startTime,
+    Instant finishTime,
+    boolean deleting) {
+
+  public enum JobPhase { RUNNING, SUCCEEDED, FAILED }
+
+  public ObservedJob {
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  public String workflowUid() {
+    return labels.get(Names.LABEL_WORKFLOW_UID);
+  }
+
+  public String step() {
+    return labels.get(Names.LABEL_STEP);
+  }
+
+  public String specHash() {
+    return labels.get(Names.LABEL_SPEC_HASH);
+  }
+
+  /** When the step's clock started: the Job's start, or its creation if it never started. */
+  public Instant runningSince() {
+    return startTime != null ? startTime : creationTime;
+  }
+}

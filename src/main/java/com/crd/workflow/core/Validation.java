@@ -1,0 +1,135 @@
+package com.crd.workflow.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The operator's own check of a spec. The CRD rejects most of this at admission; this runs again
+ * for clusters without CEL and objects stored before the CRD changed. Messages are user-facing.
+ */
+public final class Validation {
+  public static final int MAX_STEPS = 200;
+  public static final int MAX_DEPENDENCIES = 16;
+
+  private Validation() {}
+
+  /** Every problem of the spec, in a stable order; empty when valid. */
+  public static List<String> problems(WorkflowSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec.maxStepTimeout() != WorkflowSpec.UNLIMITED && spec.maxStepTimeout() < 1) {
+      problems.add("spec.maxStepTimeout must be -1 (unlimited) or at least 1 second, got "
+          + spec.maxStepTimeout());
+    }
+    List<Step> steps = spec.steps();
+    if (steps.isEmpty()) {
+      problems.add("spec.containers must list at least one step");
+      return problems;
+    }
+    if (steps.size() > MAX_STEPS) {
+      problems.add("spec.containers has " + steps.size() + " steps; at most " + MAX_STEPS
+          + " are allowed");
+    }
+    Set<String> names = new HashSet<>();
+    for (Step s : steps) {
+      String name = s.stepName();
+      if (name == null || name.isEmpty()) {
+        problems.add("a step has no stepName");
+        continue;
+      }
+      if (!Names.isDnsLabel(name)) {
+        problems.add("step \"" + name + "\": stepName must be a DNS-1123 label (lowercase letters,"
+            + " digits and '-', starting and ending with a letter or digit, at most 63 characters)");
+      }
+      if (!names.add(name)) {
+        problems.add("duplicate step name \"" + name + "\"");
+      }
+      if (s.image() == null || s.image().isBlank()) {
+        problems.add("step \"" + name + "\": image must not be empty");
+      }
+      if (s.dependsOn().size() > MAX_DEPENDENCIES) {
+        problems.add("step \"" + name + "\": dependsOn lists " + s.dependsOn().size()
+            + " steps; at most " + MAX_DEPENDENCIES + " are allowed");
+      }
+    }
+    for (Step s : steps) {
+      for (String dep : s.dependsOn()) {
+        if (dep.equals(s.stepName())) {
+          problems.add("step \"" + s.stepName() + "\" depends on itself");
+        } else if (!names.contains(dep)) {
+          problems.add("step \"" + s.stepName() + "\" depends on unknown step \"" + dep + "\"");
+        }
+      }
+    }
+    if (problems.isEmpty()) {
+      List<String> cycle = findCycle(steps);
+      if (!cycle.isEmpty()) {
+        problems.add("dependency cycle: " + String.join(" -> ", cycle));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * One dependency cycle as a closed path in dependency order ({@code a -> b -> a}: a depends on
+   * b, b on a), starting from its smallest step name; empty when the graph is acyclic. Iterative,
+   * so 200 chained steps cannot overflow the stack.
+   */
+  static List<String> findCycle(List<Step> steps) {
+    Map<String, List<String>> deps = new TreeMap<>();
+    for (Step s : steps) {
+      deps.put(s.stepName(), s.dependsOn().stream().distinct().sorted().toList());
+    }
+    Map<String, Integer> color = new HashMap<>(); // absent = new, 1 = on path, 2 = done
+    for (String root : deps.keySet()) {
+      if (color.containsKey(root)) {
+        continue;
+      }
+      List<String> path = new ArrayList<>();
+      List<Integer> next = new ArrayList<>();
+      path.add(root);
+      next.add(0);
+      color.put(root, 1);
+      while (!path.isEmpty()) {
+        int top = path.size() - 1;
+        String node = path.get(top);
+        List<String> out = deps.getOrDefault(node, List.of());
+        if (next.get(top) < out.size()) {
+          String dep = out.get(next.get(top));
+          next.set(top, next.get(top) + 1);
+          Integer c = color.get(dep);
+          if (c == null) {
+            color.put(dep, 1);
+            path.add(dep);
+            next.add(0);
+          } else if (c == 1) {
+            return rotate(path.subList(path.indexOf(dep), path.size()));
+          }
+        } else {
+          color.put(node, 2);
+          path.remove(top);
+          next.remove(top);
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private static List<String> rotate(List<String> cycle) {
+    int min = 0;
+    for (int i = 1; i < cycle.size(); i++) {
+      if (cycle.get(i).compareTo(cycle.get(min)) < 0) {
+        min = i;
+      }
+    }
+    List<String> closed = new ArrayList<>();
+    for (int i = 0; i <= cycle.size(); i++) {
+      closed.add(cycle.get((min + i) % cycle.size()));
+    }
+    return closed;
+  }
+}
