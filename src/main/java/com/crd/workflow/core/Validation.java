@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * for clusters without CEL and objects stored before the CRD changed. Messages are user-facing.
  */
 public final class Validation {
-  public static final int MAX_STEPS = 200;
+  /** Bounded so the CRD's dependsOn rule fits the API server's CEL cost budget (see README). */
+  public static final int MAX_STEPS = 100;
   public static final int MAX_DEPENDENCIES = 16;
 
   private Validation() {}
@@ -77,7 +78,7 @@ public final class Validation {
   /**
    * One dependency cycle as a closed path in dependency order ({@code a -> b -> a}: a depends on
    * b, b on a), starting from its smallest step name; empty when the graph is acyclic. Iterative,
-   * so 200 chained steps cannot overflow the stack.
+   * so a long chain cannot overflow the stack.
    */
   static List<String> findCycle(List<Step> steps) {
     Map<String, List<String>> deps = new TreeMap<>();

@@ -18,14 +18,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariants over seeded random DAGs (up to 200 steps) and random Job outcomes. Every failure
+ * Invariants over seeded random DAGs (up to the 100-step limit) and random Job outcomes. Every failure
  * message carries the seed: {@code new Random(seed)} replays the case.
  */
 class PlannerPropertiesTest {
   static final int CASES = 1500;
 
   static WorkflowSpec randomDag(Random r) {
-    int n = 1 + (r.nextInt(10) == 0 ? r.nextInt(200) : r.nextInt(25));
+    int n = 1 + (r.nextInt(10) == 0 ? r.nextInt(Validation.MAX_STEPS) : r.nextInt(25));
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Set<String> deps = new HashSet<>();

@@ -14,12 +14,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ValidationTest {
   static Stream<Arguments> cases() {
     List<Step> many = new ArrayList<>();
-    for (int i = 0; i < 201; i++) {
+    for (int i = 0; i < 101; i++) {
       many.add(step("s" + i));
     }
     List<Step> chain = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      chain.add(step("c" + i, "c" + ((i + 1) % 200)));
+    for (int i = 0; i < 100; i++) {
+      chain.add(step("c" + i, "c" + ((i + 1) % 100)));
     }
     String[] seventeen = new String[17];
     for (int i = 0; i < 17; i++) {
@@ -30,7 +30,7 @@ class ValidationTest {
             spec(step("a"), step("b", "a"), step("c", "a"), step("d", "b", "c")), List.of()),
         Arguments.of("no steps", spec(), List.of("spec.containers must list at least one step")),
         Arguments.of("too many steps", new WorkflowSpec(60, many),
-            List.of("spec.containers has 201 steps; at most 200 are allowed")),
+            List.of("spec.containers has 101 steps; at most 100 are allowed")),
         Arguments.of("duplicate step names", spec(step("a"), step("a")),
             List.of("duplicate step name \"a\"")),
         Arguments.of("a step name that is not a DNS-1123 label", spec(step("Build_1")),
@@ -60,14 +60,14 @@ class ValidationTest {
             List.of("dependency cycle: a -> b -> a")),
         Arguments.of("a longer cycle behind a valid root", spec(step("root"), step("x", "root", "z"),
             step("y", "x"), step("z", "y")), List.of("dependency cycle: x -> z -> y -> x")),
-        Arguments.of("a 200-step ring is found without overflowing the stack",
-            new WorkflowSpec(60, chain), List.of(cycleOf200())));
+        Arguments.of("a 100-step ring is found without overflowing the stack",
+            new WorkflowSpec(60, chain), List.of(cycleOf100())));
   }
 
-  static String cycleOf200() {
-    // c0 -> c1 -> ... -> c199 -> c0, starting from the smallest name "c0".
+  static String cycleOf100() {
+    // c0 -> c1 -> ... -> c99 -> c0, starting from the smallest name "c0".
     List<String> path = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 100; i++) {
       path.add("c" + i);
     }
     path.add("c0");

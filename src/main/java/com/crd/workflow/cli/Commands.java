@@ -1,0 +1,147 @@
+package com.crd.workflow.cli;
+
+import com.crd.workflow.core.Names;
+import com.crd.workflow.core.Validation;
+import com.crd.workflow.core.Waves;
+import com.crd.workflow.core.WorkflowSpec;
+import com.crd.workflow.kube.Convert;
+import com.crd.workflow.kube.Json;
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Offline commands over Workflow manifests, using the operator's own parsing and validation.
+ * Exit codes: 0 valid, 1 a workflow is invalid, 2 a file could not be read or is not a Workflow.
+ */
+public final class Commands {
+  private Commands() {}
+
+  /** A Workflow document read from a file, or why it could not be. */
+  record Doc(String file, String name, JsonObject object, String error) {}
+
+  static List<Doc> read(String file) {
+    List<Doc> docs = new ArrayList<>();
+    String text;
+    try {
+      text = Files.readString(Path.of(file));
+    } catch (NoSuchFileException e) {
+      return List.of(new Doc(file, null, null, "no such file"));
+    } catch (IOException e) {
+      return List.of(new Doc(file, null, null, "cannot read: " + e.getMessage()));
+    }
+    try {
+      Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+      int index = 0;
+      for (Object o : yaml.loadAll(text)) {
+        index++;
+        if (o == null) {
+          continue;
+        }
+        JsonElement e = new Gson().toJsonTree(o);
+        String where = "document " + index;
+        if (!(e instanceof JsonObject obj)) {
+          docs.add(new Doc(file, null, null, where + " is not a Kubernetes object"));
+          continue;
+        }
+        String kind = Json.str(obj, "kind");
+        String api = Json.str(obj, "apiVersion");
+        String expected = Names.GROUP + "/" + Names.VERSION;
+        if (!Names.KIND.equals(kind) || !expected.equals(api)) {
+          docs.add(new Doc(file, null, null, where + " is " + api + " " + kind + ", not "
+              + expected + " " + Names.KIND));
+          continue;
+        }
+        String name = Json.str(obj, "metadata", "name");
+        docs.add(new Doc(file, name == null ? "(unnamed)" : name, obj, null));
+      }
+    } catch (YAMLException e) {
+      String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("invalid YAML");
+      return List.of(new Doc(file, null, null, "invalid YAML: " + first));
+    }
+    if (docs.isEmpty()) {
+      docs.add(new Doc(file, null, null, "no Workflow in file"));
+    }
+    return docs;
+  }
+
+  /** Problems of one Workflow document: parsing first, then the operator's validation. */
+  static List<String> problems(Doc d) {
+    try {
+      return Validation.problems(Convert.spec(Json.obj(d.object(), "spec")));
+    } catch (Exception e) {
+      return List.of(e.getMessage());
+    }
+  }
+
+  public static int lint(List<String> files, PrintStream out) {
+    if (files.isEmpty()) {
+      out.println("usage: workflow-operator lint FILE...");
+      return 2;
+    }
+    int worst = 0;
+    for (String f : files) {
+      for (Doc d : read(f)) {
+        if (d.error() != null) {
+          out.println(f + ": error: " + d.error());
+          worst = 2;
+          continue;
+        }
+        List<String> problems = problems(d);
+        if (problems.isEmpty()) {
+          out.println(f + ": workflow " + d.name() + ": ok");
+        }
+        for (String p : problems) {
+          out.println(f + ": workflow " + d.name() + ": " + p);
+          worst = Math.max(worst, 1);
+        }
+      }
+    }
+    return worst;
+  }
+
+  public static int plan(List<String> files, PrintStream out) {
+    if (files.size() != 1) {
+      out.println("usage: workflow-operator plan FILE");
+      return 2;
+    }
+    int worst = 0;
+    for (Doc d : read(files.get(0))) {
+      if (d.error() != null) {
+        out.println(d.file() + ": error: " + d.error());
+        worst = 2;
+        continue;
+      }
+      List<String> problems = problems(d);
+      if (!problems.isEmpty()) {
+        problems.forEach(p -> out.println(d.file() + ": workflow " + d.name() + ": " + p));
+        worst = Math.max(worst, 1);
+        continue;
+      }
+      WorkflowSpec spec;
+      try {
+        spec = Convert.spec(Json.obj(d.object(), "spec"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e); // problems() already parsed it
+      }
+      out.println("workflow " + d.name() + ": " + spec.steps().size() + " steps, maxStepTimeout "
+          + (spec.unlimited() ? "unlimited" : spec.maxStepTimeout() + "s"));
+      List<List<String>> waves = Waves.of(spec);
+      for (int i = 0; i < waves.size(); i++) {
+        out.println("  wave " + (i + 1) + ": " + String.join(", ", waves.get(i)));
+      }
+    }
+    return worst;
+  }
+}

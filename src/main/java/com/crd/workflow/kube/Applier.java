@@ -1,0 +1,201 @@
+package com.crd.workflow.kube;
+
+import com.crd.workflow.Log;
+import com.crd.workflow.core.Action;
+import com.crd.workflow.core.Action.CreateJob;
+import com.crd.workflow.core.Action.DeleteJob;
+import com.crd.workflow.core.Action.PatchJobLabels;
+import com.crd.workflow.core.Action.PatchStatus;
+import com.crd.workflow.core.Names;
+import com.crd.workflow.core.Plan;
+import com.crd.workflow.core.Statuses;
+import com.crd.workflow.core.Workflow;
+import com.crd.workflow.core.WorkflowEvent;
+import com.crd.workflow.core.WorkflowStatus;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.openapi.ApiException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Carries out plans idempotently: deletes first, then creates and relabels, then one status write
+ * per workflow. It keeps going past a failure and reports every error; the next tick retries.
+ */
+public final class Applier {
+  /** What one tick did. */
+  public record Result(int actions, List<String> errors) {}
+
+  private final KubeApi api;
+  private final Clock clock;
+  private final EventRecorder events;
+  private final BooleanSupplier mayAct;
+
+  public Applier(KubeApi api, Clock clock, EventRecorder events, BooleanSupplier mayAct) {
+    this.api = api;
+    this.clock = clock;
+    this.events = events;
+    this.mayAct = mayAct;
+  }
+
+  public Result apply(List<Plan> plans, Map<String, Workflow> workflows) {
+    List<String> errors = new ArrayList<>();
+    int done = 0;
+    for (Plan p : plans) {
+      for (Action a : p.actions()) {
+        if (a instanceof DeleteJob d && act(errors)) {
+          done += run(errors, p, () -> delete(d));
+        }
+      }
+    }
+    for (Plan p : plans) {
+      boolean jobsOk = true;
+      WorkflowStatus failure = null;
+      for (Action a : p.actions()) {
+        if (!act(errors)) {
+          return new Result(done, errors);
+        }
+        if (a instanceof CreateJob c) {
+          try {
+            String foreign = create(c);
+            if (foreign != null) {
+              failure = Statuses.failed(workflows.get(p.workflowKey()), p.status(),
+                  Statuses.REASON_BLOCKED, foreign, clock.instant());
+            }
+            done++;
+          } catch (ApiException e) {
+            jobsOk = false;
+            errors.add(describe(p, a, e));
+          }
+        } else if (a instanceof PatchJobLabels l) {
+          done += run(errors, p, () -> relabel(l));
+        }
+      }
+      for (Action a : p.actions()) {
+        // A status claiming Jobs that failed to be created would be a lie: retry next tick.
+        if (a instanceof PatchStatus s && (jobsOk || failure != null) && act(errors)) {
+          PatchStatus write = failure == null ? s : new PatchStatus(s.namespace(), s.workflowName(),
+              s.workflowUid(), s.resourceVersion(), failure,
+              List.of(WorkflowEvent.warning("Failed", failure.message())));
+          done += run(errors, p, () -> writeStatus(write));
+        }
+      }
+    }
+    return new Result(done, errors);
+  }
+
+  private interface Call {
+    void run() throws ApiException;
+  }
+
+  private boolean act(List<String> errors) {
+    if (mayAct.getAsBoolean()) {
+      return true;
+    }
+    if (errors.stream().noneMatch(e -> e.startsWith("stopped"))) {
+      errors.add("stopped acting: leadership lost or shutting down");
+    }
+    return false;
+  }
+
+  private static int run(List<String> errors, Plan p, Call call) {
+    try {
+      call.run();
+      return 1;
+    } catch (ApiException e) {
+      errors.add(p.workflowKey() + ": " + e.getMessage());
+      return 0;
+    }
+  }
+
+  private static String describe(Plan p, Action a, ApiException e) {
+    return p.workflowKey() + ": " + a.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  private void delete(DeleteJob d) throws ApiException {
+    try {
+      api.delete(Paths.job(d.namespace(), d.jobName()));
+      Log.info("deleted job", "namespace", d.namespace(), "job", d.jobName(), "why", d.why());
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      Log.debug("job already gone", "namespace", d.namespace(), "job", d.jobName());
+    }
+  }
+
+  /** Creates the Job; returns an error message when the name is taken by a Job that is not ours. */
+  private String create(CreateJob c) throws ApiException {
+    try {
+      api.create(Paths.jobs(c.namespace()), JobSpecs.desiredJobJson(c));
+      Log.info("created job", "namespace", c.namespace(), "workflow", c.workflowName(),
+          "step", c.step().stepName(), "job", c.jobName());
+      return null;
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    // The name is deterministic, so 409 usually means an earlier create whose answer was lost.
+    JsonObject existing = api.get(Paths.job(c.namespace(), c.jobName()));
+    Map<String, String> labels = Json.strings(existing, "metadata", "labels");
+    if (c.workflowUid().equals(labels.get(Names.LABEL_WORKFLOW_UID))
+        && c.specHash().equals(labels.get(Names.LABEL_SPEC_HASH))) {
+      Log.info("job already exists", "namespace", c.namespace(), "workflow", c.workflowName(),
+          "step", c.step().stepName(), "job", c.jobName());
+      return null;
+    }
+    String msg = "step " + c.step().stepName() + " cannot start: job " + c.jobName()
+        + " already exists and does not belong to this workflow";
+    Log.warn(msg, "namespace", c.namespace(), "workflow", c.workflowName());
+    return msg;
+  }
+
+  private void relabel(PatchJobLabels l) throws ApiException {
+    JsonObject labels = new JsonObject();
+    l.labels().forEach(labels::addProperty);
+    l.remove().forEach(k -> labels.add(k, com.google.gson.JsonNull.INSTANCE));
+    JsonObject meta = new JsonObject();
+    meta.add("labels", labels);
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", meta);
+    try {
+      api.mergePatch(Paths.job(l.namespace(), l.jobName()), patch);
+      Log.info("relabelled job", "namespace", l.namespace(), "job", l.jobName(),
+          "removed", String.join(",", l.remove()));
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  private void writeStatus(PatchStatus s) throws ApiException {
+    JsonObject meta = new JsonObject();
+    meta.addProperty("resourceVersion", s.resourceVersion()); // a concurrent writer gets a 409
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", meta);
+    patch.add("status", Convert.toJson(s.status()));
+    try {
+      api.mergePatch(Paths.workflow(s.namespace(), s.workflowName()) + "/status", patch);
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return; // deleted meanwhile: nothing to report on
+      }
+      if (e.getCode() == 409) {
+        Log.info("status changed meanwhile, retrying next tick", "namespace", s.namespace(),
+            "workflow", s.workflowName());
+        return;
+      }
+      throw e;
+    }
+    Log.info("status", "namespace", s.namespace(), "workflow", s.workflowName(),
+        "status", s.status().phase(), "progress", s.status().progress(),
+        "message", s.status().message());
+    for (WorkflowEvent e : s.events()) {
+      events.record(s.namespace(), s.workflowName(), s.workflowUid(), e);
+    }
+  }
+}

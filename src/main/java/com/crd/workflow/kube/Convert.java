@@ -1,0 +1,242 @@
+package com.crd.workflow.kube;
+
+import com.crd.workflow.core.Condition;
+import com.crd.workflow.core.ObservedJob;
+import com.crd.workflow.core.ObservedJob.JobPhase;
+import com.crd.workflow.core.Phase;
+import com.crd.workflow.core.Step;
+import com.crd.workflow.core.StepState;
+import com.crd.workflow.core.StepStatus;
+import com.crd.workflow.core.Workflow;
+import com.crd.workflow.core.WorkflowSpec;
+import com.crd.workflow.core.WorkflowStatus;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** API JSON to core records and back: the only place that knows the wire shapes. */
+public final class Convert {
+  public static final String K_STATUS = "workflow-status";
+  public static final String K_CHANGED = "status-changed";
+
+  private Convert() {}
+
+  /** Never throws: a spec that cannot be read becomes {@code specError}. */
+  public static Workflow workflow(JsonObject o) {
+    WorkflowSpec spec = null;
+    String error = null;
+    try {
+      spec = spec(Json.obj(o, "spec"));
+    } catch (BadSpec e) {
+      error = e.getMessage();
+    }
+    WorkflowStatus status;
+    try {
+      status = status(Json.obj(o, "status"));
+    } catch (RuntimeException e) {
+      status = null; // unreadable status: rewritten from observation
+    }
+    return new Workflow(Json.str(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
+        Json.str(o, "metadata", "uid"), Json.strings(o, "metadata", "labels"),
+        Json.num(o, 0, "metadata", "generation"), Json.str(o, "metadata", "resourceVersion"),
+        Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status);
+  }
+
+  static final class BadSpec extends Exception {
+    BadSpec(String message) {
+      super(message);
+    }
+  }
+
+  /** Parses {@code spec} as the CRD defines it, naming the first field that does not fit. */
+  public static WorkflowSpec spec(JsonObject spec) throws BadSpec {
+    if (spec == null) {
+      throw new BadSpec("spec is missing");
+    }
+    long timeout = WorkflowSpec.DEFAULT_TIMEOUT_SECONDS;
+    JsonElement t = spec.get("maxStepTimeout");
+    if (t != null && !t.isJsonNull()) {
+      if (!(t instanceof JsonPrimitive p) || !p.isNumber()
+          || p.getAsDouble() != Math.rint(p.getAsDouble())) {
+        throw new BadSpec("spec.maxStepTimeout must be an integer number of seconds, got " + t);
+      }
+      timeout = p.getAsLong();
+    }
+    JsonElement c = spec.get("containers");
+    if (c == null || c.isJsonNull()) {
+      throw new BadSpec("spec.containers is missing");
+    }
+    if (!(c instanceof JsonArray arr)) {
+      throw new BadSpec("spec.containers must be a list of steps");
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < arr.size(); i++) {
+      String at = "spec.containers[" + i + "]";
+      if (!(arr.get(i) instanceof JsonObject s)) {
+        throw new BadSpec(at + " must be an object");
+      }
+      steps.add(new Step(string(s, "stepName", at), string(s, "image", at),
+          strings(s, "command", at), strings(s, "dependsOn", at)));
+    }
+    return new WorkflowSpec(timeout, steps);
+  }
+
+  private static String string(JsonObject o, String key, String at) throws BadSpec {
+    JsonElement e = o.get(key);
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!(e instanceof JsonPrimitive p) || !p.isString()) {
+      throw new BadSpec(at + "." + key + " must be a string");
+    }
+    return p.getAsString();
+  }
+
+  private static List<String> strings(JsonObject o, String key, String at) throws BadSpec {
+    JsonElement e = o.get(key);
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!(e instanceof JsonArray a)) {
+      throw new BadSpec(at + "." + key + " must be a list of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonElement x : a) {
+      if (!(x instanceof JsonPrimitive p) || !p.isString()) {
+        throw new BadSpec(at + "." + key + " must be a list of strings");
+      }
+      out.add(p.getAsString());
+    }
+    return out;
+  }
+
+  public static WorkflowStatus status(JsonObject s) {
+    if (s == null || Json.str(s, K_STATUS) == null) {
+      return null;
+    }
+    Phase phase;
+    try {
+      phase = Phase.valueOf(Json.str(s, K_STATUS));
+    } catch (IllegalArgumentException e) {
+      phase = null;
+    }
+    List<StepStatus> steps = new ArrayList<>();
+    for (JsonObject st : Json.objects(s, "steps")) {
+      StepState state;
+      try {
+        state = StepState.valueOf(String.valueOf(Json.str(st, "state")));
+      } catch (IllegalArgumentException e) {
+        state = null;
+      }
+      steps.add(new StepStatus(Json.str(st, "name"), state, Json.str(st, "job"),
+          Json.str(st, "message"), Json.str(st, "startedAt"), Json.str(st, "finishedAt")));
+    }
+    List<Condition> conditions = new ArrayList<>();
+    for (JsonObject c : Json.objects(s, "conditions")) {
+      conditions.add(new Condition(Json.str(c, "type"), Json.str(c, "status"), Json.str(c, "reason"),
+          Json.str(c, "message") == null ? "" : Json.str(c, "message"),
+          Json.str(c, "lastTransitionTime"), Json.num(c, 0, "observedGeneration")));
+    }
+    return new WorkflowStatus(phase, Json.str(s, K_CHANGED), Json.str(s, "message"),
+        Json.str(s, "progress"), Json.str(s, "specHash"), Json.num(s, 0, "observedGeneration"),
+        names(s, "executedSteps"), names(s, "startedSteps"), steps, conditions);
+  }
+
+  private static List<String> names(JsonObject s, String key) {
+    List<String> out = new ArrayList<>();
+    if (Json.at(s, key) instanceof JsonArray a) {
+      a.forEach(e -> out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString()));
+    }
+    return out;
+  }
+
+  public static JsonObject toJson(WorkflowStatus s) {
+    JsonObject o = new JsonObject();
+    o.addProperty(K_STATUS, s.phase().name());
+    o.addProperty(K_CHANGED, s.statusChanged());
+    o.addProperty("message", s.message());
+    o.addProperty("progress", s.progress());
+    o.addProperty("specHash", s.specHash());
+    o.addProperty("observedGeneration", s.observedGeneration());
+    o.add("executedSteps", Json.array(s.executedSteps()));
+    o.add("startedSteps", Json.array(s.startedSteps()));
+    JsonArray steps = new JsonArray();
+    for (StepStatus st : s.steps()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("name", st.name());
+      j.addProperty("state", st.state().name());
+      putIf(j, "job", st.job());
+      putIf(j, "message", st.message());
+      putIf(j, "startedAt", st.startedAt());
+      putIf(j, "finishedAt", st.finishedAt());
+      steps.add(j);
+    }
+    o.add("steps", steps);
+    JsonArray conds = new JsonArray();
+    for (Condition c : s.conditions()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("type", c.type());
+      j.addProperty("status", c.status());
+      j.addProperty("reason", c.reason());
+      j.addProperty("message", c.message());
+      j.addProperty("lastTransitionTime", c.lastTransitionTime());
+      j.addProperty("observedGeneration", c.observedGeneration());
+      conds.add(j);
+    }
+    o.add("conditions", conds);
+    return o;
+  }
+
+  private static void putIf(JsonObject o, String key, String value) {
+    if (value != null) {
+      o.addProperty(key, value);
+    }
+  }
+
+  /**
+   * A managed Job as the planner sees it. SuccessCriteriaMet and FailureTarget (Kubernetes 1.31+)
+   * are as final as Complete and Failed, and arrive before the pods finish terminating.
+   */
+  public static ObservedJob job(JsonObject o) {
+    JobPhase phase = JobPhase.RUNNING;
+    String reason = null;
+    Instant finished = null;
+    for (JsonObject c : Json.objects(o, "status", "conditions")) {
+      if (!"True".equals(Json.str(c, "status"))) {
+        continue;
+      }
+      String type = String.valueOf(Json.str(c, "type"));
+      if (type.equals("Failed") || type.equals("FailureTarget")) {
+        phase = JobPhase.FAILED;
+        reason = reason != null ? reason : Json.str(c, "reason");
+        finished = finished != null ? finished : time(Json.str(c, "lastTransitionTime"));
+      } else if ((type.equals("Complete") || type.equals("SuccessCriteriaMet"))
+          && phase != JobPhase.FAILED) {
+        phase = JobPhase.SUCCEEDED;
+      }
+    }
+    if (phase == JobPhase.SUCCEEDED) {
+      finished = time(Json.str(o, "status", "completionTime"));
+    }
+    return new ObservedJob(Json.str(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
+        Json.strings(o, "metadata", "labels"), phase, reason,
+        time(Json.str(o, "metadata", "creationTimestamp")), time(Json.str(o, "status", "startTime")),
+        finished, Json.at(o, "metadata", "deletionTimestamp") != null);
+  }
+
+  static Instant time(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package com.crd.workflow.kube;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Null-safe reads of nested JSON. */
+public final class Json {
+  private Json() {}
+
+  public static JsonElement at(JsonObject o, String... path) {
+    JsonElement cur = o;
+    for (String p : path) {
+      if (!(cur instanceof JsonObject obj) || !obj.has(p)) {
+        return null;
+      }
+      cur = obj.get(p);
+    }
+    return cur == null || cur.isJsonNull() ? null : cur;
+  }
+
+  public static String str(JsonObject o, String... path) {
+    JsonElement e = at(o, path);
+    return e instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
+  }
+
+  public static JsonObject obj(JsonObject o, String... path) {
+    return at(o, path) instanceof JsonObject obj ? obj : null;
+  }
+
+  public static long num(JsonObject o, long dflt, String... path) {
+    JsonElement e = at(o, path);
+    return e instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() : dflt;
+  }
+
+  public static Map<String, String> strings(JsonObject o, String... path) {
+    Map<String, String> out = new TreeMap<>();
+    JsonObject m = obj(o, path);
+    if (m != null) {
+      m.entrySet().forEach(e -> {
+        if (e.getValue() instanceof JsonPrimitive p) {
+          out.put(e.getKey(), p.getAsString());
+        }
+      });
+    }
+    return out;
+  }
+
+  public static List<JsonObject> objects(JsonObject o, String... path) {
+    List<JsonObject> out = new ArrayList<>();
+    if (at(o, path) instanceof JsonArray a) {
+      a.forEach(e -> {
+        if (e instanceof JsonObject obj) {
+          out.add(obj);
+        }
+      });
+    }
+    return out;
+  }
+
+  public static JsonArray array(List<String> items) {
+    JsonArray a = new JsonArray();
+    items.forEach(a::add);
+    return a;
+  }
+}

@@ -1,0 +1,150 @@
+package com.crd.workflow.kube;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.Pair;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import okhttp3.Call;
+import okhttp3.Response;
+
+/**
+ * Raw JSON access to the API server through client-java's ApiClient (so kubeconfig auth, TLS and
+ * token refresh are client-java's). JSON stays JSON: typed models reject fields newer servers add,
+ * and untyped decoding turns integers into doubles.
+ */
+public final class KubeApi {
+  public static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final int PAGE = 500;
+
+  private final ApiClient client;
+  private final BiConsumer<String, String> onCall; // (verb, outcome), for metrics
+
+  public KubeApi(ApiClient client, BiConsumer<String, String> onCall) {
+    this.client = client;
+    this.onCall = onCall == null ? (v, o) -> { } : onCall;
+  }
+
+  public ApiClient client() {
+    return client;
+  }
+
+  public JsonObject get(String path) throws ApiException {
+    return call("get", "GET", path, List.of(), null, null);
+  }
+
+  /** Every item of a list, following {@code continue} tokens. */
+  public List<JsonObject> list(String path, String labelSelector) throws ApiException {
+    List<JsonObject> items = new ArrayList<>();
+    String cont = null;
+    do {
+      List<Pair> q = new ArrayList<>();
+      q.add(new Pair("limit", String.valueOf(PAGE)));
+      if (labelSelector != null) {
+        q.add(new Pair("labelSelector", labelSelector));
+      }
+      if (cont != null) {
+        q.add(new Pair("continue", cont));
+      }
+      JsonObject page = call("list", "GET", path, q, null, null);
+      JsonElement arr = page.get("items");
+      if (arr instanceof JsonArray a) {
+        a.forEach(e -> items.add(e.getAsJsonObject()));
+      }
+      cont = Json.str(page, "metadata", "continue");
+    } while (cont != null && !cont.isEmpty());
+    return items;
+  }
+
+  public JsonObject create(String path, JsonElement body) throws ApiException {
+    return call("create", "POST", path, List.of(), body, "application/json");
+  }
+
+  public JsonObject mergePatch(String path, JsonObject patch) throws ApiException {
+    return call("patch", "PATCH", path, List.of(), patch, MERGE_PATCH);
+  }
+
+  /** Deletes with background propagation: the object goes now, its dependents right after. */
+  public void delete(String path) throws ApiException {
+    JsonObject options = new JsonObject();
+    options.addProperty("apiVersion", "v1");
+    options.addProperty("kind", "DeleteOptions");
+    options.addProperty("propagationPolicy", "Background");
+    call("delete", "DELETE", path, List.of(), options, "application/json");
+  }
+
+  /** A watch call; the caller reads the body line by line and closes it. */
+  public Call watchCall(ApiClient watchClient, String path, String labelSelector,
+      String resourceVersion, int timeoutSeconds) throws ApiException {
+    List<Pair> q = new ArrayList<>();
+    q.add(new Pair("watch", "true"));
+    q.add(new Pair("allowWatchBookmarks", "true"));
+    q.add(new Pair("timeoutSeconds", String.valueOf(timeoutSeconds)));
+    if (labelSelector != null) {
+      q.add(new Pair("labelSelector", labelSelector));
+    }
+    if (resourceVersion != null) {
+      q.add(new Pair("resourceVersion", resourceVersion));
+    }
+    return build(watchClient, "GET", path, q, null, null);
+  }
+
+  private JsonObject call(String verb, String method, String path, List<Pair> query, JsonElement body,
+      String contentType) throws ApiException {
+    // Bytes go out as they are: client-java's Gson would drop the nulls a merge patch needs.
+    Object raw = body == null ? null : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Call call = build(client, method, path, query, raw, contentType);
+    try (Response r = call.execute()) {
+      String text = r.body() == null ? "" : r.body().string();
+      if (!r.isSuccessful()) {
+        onCall.accept(verb, outcome(r.code()));
+        throw new ApiException(r.code(), message(r.code(), text), r.headers().toMultimap(), text);
+      }
+      onCall.accept(verb, "success");
+      return text.isBlank() ? new JsonObject() : JsonParser.parseString(text).getAsJsonObject();
+    } catch (IOException | IllegalStateException | com.google.gson.JsonParseException e) {
+      onCall.accept(verb, "error");
+      throw new ApiException(method + " " + path + ": " + e.getMessage(), e, 0, null, null);
+    }
+  }
+
+  private static Call build(ApiClient c, String method, String path, List<Pair> query, Object body,
+      String contentType) throws ApiException {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Accept", "application/json");
+    if (contentType != null) {
+      headers.put("Content-Type", contentType);
+    }
+    return c.buildCall(c.getBasePath(), path, method, query, List.of(), body, headers, Map.of(),
+        Map.of(), new String[] {"BearerToken"}, null);
+  }
+
+  static String outcome(int code) {
+    return switch (code) {
+      case 404 -> "not_found";
+      case 409 -> "conflict";
+      case 429 -> "throttled";
+      default -> code >= 500 ? "server_error" : "client_error";
+    };
+  }
+
+  private static String message(int code, String body) {
+    try {
+      String m = Json.str(JsonParser.parseString(body).getAsJsonObject(), "message");
+      if (m != null) {
+        return "HTTP " + code + ": " + m;
+      }
+    } catch (RuntimeException ignored) {
+      // not a Status body: fall through to the raw text
+    }
+    return "HTTP " + code + (body.isBlank() ? "" : ": " + body.strip());
+  }
+}

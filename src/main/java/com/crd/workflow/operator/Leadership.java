@@ -1,0 +1,86 @@
+package com.crd.workflow.operator;
+
+import com.crd.workflow.Log;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.openapi.ApiClient;
+import java.time.Duration;
+import java.util.Date;
+import java.util.function.Consumer;
+
+/**
+ * Leader election on a Lease. Acting is allowed only while {@link #leading()}; losing the lease
+ * flips it at once, and the elector tries again for as long as the process runs.
+ */
+public final class Leadership implements Runnable {
+  private final LeaseLock lock;
+  private final Duration leaseDuration;
+  private final Consumer<Boolean> onChange;
+  private volatile boolean leading;
+  private volatile boolean stopped;
+  private volatile LeaderElector elector;
+
+  public Leadership(ApiClient client, Settings s, Consumer<Boolean> onChange) {
+    this.lock = new LeaseLock(s.leaseNamespace(), s.leaseName(), s.identity(), client);
+    this.leaseDuration = s.leaseDuration();
+    this.onChange = onChange;
+  }
+
+  public boolean leading() {
+    return leading;
+  }
+
+  @Override
+  public void run() {
+    // client-go's ratios (15s/10s/2s): renew well before the lease lapses, retry often. The
+    // retry period also bounds each Lease call, so it never drops below a second.
+    Duration renew = leaseDuration.multipliedBy(2).dividedBy(3);
+    Duration retry = leaseDuration.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0
+        ? Duration.ofSeconds(1) : leaseDuration.dividedBy(7);
+    while (!stopped) {
+      elector = new LeaderElector(new LeaderElectionConfig(lock, leaseDuration, renew, retry),
+          e -> Log.warn("leader election error", "error", String.valueOf(e)));
+      try {
+        elector.run(() -> set(true), () -> set(false));
+      } catch (RuntimeException e) {
+        Log.warn("leader election stopped", "error", String.valueOf(e));
+      }
+      set(false);
+    }
+  }
+
+  private void set(boolean now) {
+    if (leading != now) {
+      leading = now;
+      Log.info(now ? "became leader" : "not leading", "lease", lock.describe(),
+          "identity", lock.identity());
+      onChange.accept(now);
+    }
+  }
+
+  /** Stops campaigning and, if this replica held the lease, hands it back so a peer takes over now. */
+  public void release() {
+    stopped = true;
+    boolean held = leading;
+    leading = false;
+    LeaderElector e = elector;
+    if (e != null) {
+      e.close();
+    }
+    if (!held) {
+      return;
+    }
+    try {
+      LeaderElectionRecord r = lock.get();
+      if (r != null && lock.identity().equals(r.getHolderIdentity())) {
+        Date now = new Date();
+        lock.update(new LeaderElectionRecord("", 1, now, now, r.getLeaderTransitions()));
+        Log.info("released lease", "lease", lock.describe());
+      }
+    } catch (Exception ex) {
+      Log.warn("could not release lease; it lapses on its own", "error", String.valueOf(ex));
+    }
+  }
+}

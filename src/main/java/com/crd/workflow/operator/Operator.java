@@ -1,0 +1,149 @@
+package com.crd.workflow.operator;
+
+import com.crd.workflow.Log;
+import com.crd.workflow.core.Names;
+import com.crd.workflow.kube.Applier;
+import com.crd.workflow.kube.EventRecorder;
+import com.crd.workflow.kube.KubeApi;
+import com.crd.workflow.kube.Paths;
+import com.crd.workflow.metrics.HealthServer;
+import com.crd.workflow.metrics.Metrics;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.FileReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Wires the running operator: API clients, metrics, watches, leader election and the loop. */
+public final class Operator {
+  private final Settings settings;
+  private final Metrics metrics = new Metrics();
+  private final Loop loop;
+  private final List<Watcher> watchers = new ArrayList<>();
+  private volatile boolean stopping;
+  private Leadership leadership;
+  private HealthServer health;
+  private Reconciler reconciler;
+
+  public Operator(Settings settings) {
+    this.settings = settings;
+    this.loop = new Loop(settings.tickPeriod(), Duration.ofMillis(50));
+  }
+
+  static ApiClient client(Settings s, Duration readTimeout) throws IOException {
+    ClientBuilder builder;
+    if (s.kubeconfig() != null) {
+      try (Reader r = new FileReader(s.kubeconfig())) {
+        KubeConfig kc = KubeConfig.loadKubeConfig(r);
+        kc.setFile(Path.of(s.kubeconfig()).toAbsolutePath().toFile());
+        builder = ClientBuilder.kubeconfig(kc);
+      }
+    } else {
+      builder = ClientBuilder.standard(); // $KUBECONFIG, ~/.kube/config, then in-cluster
+    }
+    ApiClient c = builder.setReadTimeout(readTimeout).build();
+    c.setConnectTimeout(10_000);
+    c.setWriteTimeout(30_000);
+    return c;
+  }
+
+  /** Runs until SIGTERM (or {@link #stop()}); returns the process exit code. */
+  public int run() throws IOException {
+    ApiClient client = client(settings, Duration.ofSeconds(30));
+    ApiClient watchClient = client(settings, Duration.ofSeconds(330)); // beyond the watch timeout
+    KubeApi api = new KubeApi(client, metrics::apiCall);
+    Clock clock = Clock.systemUTC();
+    leadership = settings.leaderElect() ? new Leadership(client, settings, this::leaderChanged) : null;
+    Applier applier = new Applier(api, clock, new EventRecorder(api, clock, settings.identity()),
+        () -> !stopping && (leadership == null || leadership.leading()));
+    reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces());
+    if (settings.metricsPort() >= 0) {
+      health = new HealthServer(settings.metricsPort(), metrics, this::notReady);
+      Log.info("serving metrics", "port", health.port());
+    }
+    List<String> scopes = settings.namespaces().isEmpty()
+        ? Collections.singletonList(null) : settings.namespaces();
+    for (String ns : scopes) {
+      watchers.add(new Watcher(api, watchClient, Paths.workflows(ns), null, loop::wake));
+      watchers.add(new Watcher(api, watchClient, Paths.jobs(ns), Names.MANAGED_SELECTOR, loop::wake));
+    }
+    watchers.forEach(w -> daemon("watch", w));
+    if (leadership != null) {
+      daemon("leader-election", leadership);
+    } else {
+      metrics.leader(true);
+    }
+    Thread main = Thread.currentThread();
+    Thread hook = new Thread(() -> {
+      stop();
+      try {
+        main.join(20_000); // let the current tick finish and the lease be released
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Log.info("operator started", "identity", settings.identity(),
+        "namespaces", settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
+        "tickPeriod", settings.tickPeriod(), "leaderElection", settings.leaderElect());
+    loop.run(() -> {
+      if (leadership == null || leadership.leading()) {
+        reconciler.tick();
+      }
+    });
+    watchers.forEach(Watcher::stop);
+    if (leadership != null) {
+      leadership.release();
+    }
+    if (health != null) {
+      health.close();
+    }
+    Log.info("operator stopped");
+    return 0;
+  }
+
+  public void stop() {
+    stopping = true;
+    loop.stop();
+  }
+
+  private void leaderChanged(boolean leading) {
+    metrics.leader(leading);
+    if (leading) {
+      loop.wake();
+    }
+  }
+
+  /** Null when ready. A standby replica is ready: it is healthy, just idle. */
+  private String notReady() {
+    if (stopping) {
+      return "shutting down";
+    }
+    if (leadership != null && !leadership.leading()) {
+      return null;
+    }
+    long last = reconciler.lastSuccessNanos();
+    Duration allowed = settings.tickPeriod().multipliedBy(3).compareTo(Duration.ofSeconds(30)) > 0
+        ? settings.tickPeriod().multipliedBy(3) : Duration.ofSeconds(30);
+    if (last == 0) {
+      return "no successful tick yet: " + reconciler.lastError();
+    }
+    if (System.nanoTime() - last > allowed.toNanos()) {
+      return "no successful tick for over " + allowed.toSeconds() + "s: " + reconciler.lastError();
+    }
+    return null;
+  }
+
+  private static void daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,175 @@
+package com.crd.workflow.operator;
+
+import com.crd.workflow.Log;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Operator configuration: flags, each with an environment variable that sets its default. */
+public record Settings(
+    List<String> namespaces,
+    Duration tickPeriod,
+    int metricsPort,
+    boolean leaderElect,
+    String leaseName,
+    String leaseNamespace,
+    Duration leaseDuration,
+    Log.Level logLevel,
+    boolean jsonLogs,
+    String kubeconfig,
+    String identity) {
+
+  /** Thrown for a bad flag or value; the message is for the user. */
+  public static final class BadFlag extends Exception {
+    BadFlag(String message) {
+      super(message);
+    }
+  }
+
+  private record Flag(String name, String env, String dflt, String help) {}
+
+  private static final List<Flag> FLAGS = List.of(
+      new Flag("namespaces", "WATCH_NAMESPACES", "", "comma-separated namespaces to manage; empty = all"),
+      new Flag("tick-period", "TICK_PERIOD", "10s", "time between periodic ticks (e.g. 10s, 500ms)"),
+      new Flag("metrics-port", "METRICS_PORT", "8080", "port for /metrics, /healthz, /readyz; 0 = any free port, -1 = off"),
+      new Flag("leader-elect", "LEADER_ELECT", "true", "hold a Lease so only one replica acts"),
+      new Flag("lease-name", "LEASE_NAME", "workflow-operator", "name of the leader election Lease"),
+      new Flag("lease-namespace", "LEASE_NAMESPACE", "", "namespace of the Lease; default: POD_NAMESPACE, else default"),
+      new Flag("lease-duration", "LEASE_DURATION", "15s", "how long a lease holds without renewal"),
+      new Flag("log-level", "LOG_LEVEL", "info", "debug, info, warn or error"),
+      new Flag("log-format", "LOG_FORMAT", "text", "text or json"),
+      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"));
+
+  public static String usage() {
+    StringBuilder b = new StringBuilder("""
+        Usage: workflow-operator [run] [flags]
+               workflow-operator lint FILE...   validate Workflow manifests offline
+               workflow-operator plan FILE      print the execution waves of a Workflow
+               workflow-operator --help | --version
+
+        Flags (each may also be set through its environment variable):
+        """);
+    for (Flag f : FLAGS) {
+      b.append(String.format("  --%-16s %-18s %s (default: %s)%n", f.name(), "$" + f.env(), f.help(),
+          f.dflt().isEmpty() ? "none" : f.dflt()));
+    }
+    return b.toString();
+  }
+
+  public static Settings parse(String[] args, Function<String, String> env) throws BadFlag {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Flag f : FLAGS) {
+      String e = env.apply(f.env());
+      values.put(f.name(), e != null ? e : f.dflt());
+    }
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    while (!rest.isEmpty()) {
+      String a = rest.remove(0);
+      if (!a.startsWith("--")) {
+        throw new BadFlag("unexpected argument: " + a);
+      }
+      String name = a.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (name.equals("leader-elect") && (rest.isEmpty() || rest.get(0).startsWith("--"))) {
+        value = "true";
+      } else if (rest.isEmpty()) {
+        throw new BadFlag("flag --" + name + " needs a value");
+      } else {
+        value = rest.remove(0);
+      }
+      if (!values.containsKey(name)) {
+        throw new BadFlag("unknown flag --" + name);
+      }
+      values.put(name, value);
+    }
+    String leaseNs = values.get("lease-namespace");
+    if (leaseNs.isEmpty()) {
+      leaseNs = env.apply("POD_NAMESPACE") != null ? env.apply("POD_NAMESPACE") : "default";
+    }
+    List<String> namespaces = Arrays.stream(values.get("namespaces").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    String kubeconfig = values.get("kubeconfig");
+    return new Settings(namespaces, duration("tick-period", values.get("tick-period")),
+        integer("metrics-port", values.get("metrics-port")),
+        bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
+        duration("lease-duration", values.get("lease-duration")),
+        level(values.get("log-level")), format(values.get("log-format")),
+        kubeconfig.isEmpty() ? null : kubeconfig, identity(env));
+  }
+
+  static Duration duration(String flag, String v) throws BadFlag {
+    try {
+      Duration d;
+      if (v.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else {
+        double s = Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1) : v);
+        d = Duration.ofMillis(Math.round(s * 1000));
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new BadFlag("--" + flag + ": not a positive duration: " + v + " (use e.g. 10s or 500ms)");
+    }
+  }
+
+  private static int integer(String flag, String v) throws BadFlag {
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new BadFlag("--" + flag + ": not an integer: " + v);
+    }
+  }
+
+  private static boolean bool(String flag, String v) throws BadFlag {
+    return switch (v.trim().toLowerCase()) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new BadFlag("--" + flag + ": expected true or false, got " + v);
+    };
+  }
+
+  private static Log.Level level(String v) throws BadFlag {
+    try {
+      return Log.Level.valueOf(v.trim().toUpperCase());
+    } catch (IllegalArgumentException e) {
+      throw new BadFlag("--log-level: expected debug, info, warn or error, got " + v);
+    }
+  }
+
+  private static boolean format(String v) throws BadFlag {
+    return switch (v.trim().toLowerCase()) {
+      case "json" -> true;
+      case "text" -> false;
+      default -> throw new BadFlag("--log-format: expected text or json, got " + v);
+    };
+  }
+
+  private static String identity(Function<String, String> env) {
+    String pod = env.apply("POD_NAME");
+    if (pod != null && !pod.isEmpty()) {
+      return pod;
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "workflow-operator";
+    }
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

@@ -1,0 +1,252 @@
+package com.crd.workflow.fakeapi;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Stands in for the Job controller, kubelet and container runtime together: it "runs" the first
+ * container of each Job (see {@link JobScript}) against an injectable clock and writes the status
+ * a Kubernetes 1.31+ Job would get, through the store, so clients see ordinary MODIFIED events.
+ *
+ * <p>Failed attempts are retried at once (a real controller backs off 10 s, 20 s, ...) until more
+ * than {@code spec.backoffLimit} have failed. Images named like {@code unpullable} or
+ * {@code does-not-exist} never start, so only {@code spec.activeDeadlineSeconds} ends such Jobs.
+ */
+final class JobController implements AutoCloseable {
+  static final Duration TICK = Duration.ofMillis(50);
+  private static final Logger LOG = Logger.getLogger(JobController.class.getName());
+
+  /** What the simulated pod is doing; lives only in memory, like a real pod's process. */
+  private static final class Run {
+    Instant jobStart;
+    Instant attemptStart;
+    int failed;
+    int succeeded;
+  }
+
+  private final ObjectStore store;
+  private final Clock clock;
+  private final Map<String, Run> runs = new HashMap<>();
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-apiserver-job-controller");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean enabled = true;
+  private volatile boolean paused;
+
+  JobController(ObjectStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  void start() {
+    executor.scheduleWithFixedDelay(() -> {
+      if (enabled && !paused) {
+        tick();
+      }
+    }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  void setPaused(boolean paused) {
+    this.paused = paused;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  /** One reconcile pass over every Job; also callable from tests that drive a fake clock. */
+  synchronized void tick() {
+    try {
+      Set<String> live = new HashSet<>();
+      for (JsonObject job : store.snapshot(ResourceType.JOBS)) {
+        live.add(Json.uid(job));
+        reconcile(job);
+      }
+      runs.keySet().retainAll(live);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "job controller pass failed", e);
+    }
+  }
+
+  private void reconcile(JsonObject job) {
+    if (Json.hasDeletionTimestamp(job) || Boolean.TRUE.equals(Json.bool(Json.obj(job, "spec"), "suspend"))) {
+      return;
+    }
+    String ns = Json.namespace(job);
+    String name = Json.name(job);
+    String uid = Json.uid(job);
+    if (finishedAt(job) != null) {
+      runs.remove(uid);
+      collectIfTtlExpired(job);
+      return;
+    }
+    Instant now = clock.instant();
+    store.patchIfSameUid(ResourceType.JOBS, ns, name, uid, latest -> advance(latest, now), ObjectStore.Target.STATUS);
+  }
+
+  /** Computes the next status from the latest stored Job, under the store lock. */
+  private JsonObject advance(JsonObject job, Instant now) {
+    if (finishedAt(job) != null) {
+      return job;
+    }
+    JsonObject status = Json.obj(job, "status");
+    if (status == null) {
+      status = new JsonObject();
+      job.add("status", status);
+    }
+    JsonObject spec = Json.obj(job, "spec");
+    String uid = Json.uid(job);
+    Run run = runs.get(uid);
+    if (status.get("startTime") == null) {
+      run = new Run();
+      run.jobStart = now;
+      run.attemptStart = now;
+      runs.put(uid, run);
+      status.addProperty("startTime", Json.time(now));
+      status.addProperty("active", 1);
+      status.addProperty("ready", 0);
+      status.addProperty("terminating", 0);
+      status.add("uncountedTerminatedPods", new JsonObject());
+      return job;
+    }
+    if (run == null) {
+      // Someone else set startTime (or the server was restarted): start a fresh attempt now.
+      run = new Run();
+      run.jobStart = Json.parseTime(Json.str(status, "startTime"));
+      run.attemptStart = now;
+      run.failed = intOr(status, "failed", 0);
+      run.succeeded = intOr(status, "succeeded", 0);
+      runs.put(uid, run);
+    }
+    Long deadline = Json.num(spec, "activeDeadlineSeconds");
+    if (deadline != null && !now.isBefore(run.jobStart.plusSeconds(deadline))) {
+      fail(status, now, run.failed + intOr(status, "active", 0), "DeadlineExceeded",
+          "Job was active longer than specified deadline");
+      return job;
+    }
+    JsonObject container = firstContainer(job);
+    String image = Json.str(container, "image");
+    if (image != null && (image.contains("unpullable") || image.contains("does-not-exist"))) {
+      return job; // ImagePullBackOff: pending forever
+    }
+    status.addProperty("active", 1);
+    status.addProperty("ready", 1);
+    JobScript.Outcome outcome = JobScript.of(container);
+    if (outcome.runsForever() || now.isBefore(run.attemptStart.plus(outcome.duration()))) {
+      return job;
+    }
+    run.attemptStart = now;
+    if (outcome.exitCode() == 0) {
+      run.succeeded++;
+      status.addProperty("succeeded", run.succeeded);
+      if (run.succeeded >= intOr(spec, "completions", 1)) {
+        succeed(status, now);
+      }
+      return job;
+    }
+    run.failed++;
+    status.addProperty("failed", run.failed);
+    if (run.failed > intOr(spec, "backoffLimit", 6)) {
+      fail(status, now, run.failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    }
+    return job;
+  }
+
+  private static void succeed(JsonObject status, Instant now) {
+    status.remove("active");
+    status.addProperty("ready", 0);
+    status.addProperty("completionTime", Json.time(now));
+    JsonArray conditions = new JsonArray();
+    conditions.add(condition("SuccessCriteriaMet", "CompletionsReached",
+        "Reached expected number of succeeded pods", now));
+    conditions.add(condition("Complete", "CompletionsReached",
+        "Reached expected number of succeeded pods", now));
+    status.add("conditions", conditions);
+  }
+
+  private static void fail(JsonObject status, Instant now, int failed, String reason, String message) {
+    status.remove("active");
+    status.addProperty("ready", 0);
+    status.addProperty("failed", failed);
+    JsonArray conditions = new JsonArray();
+    conditions.add(condition("FailureTarget", reason, message, now));
+    conditions.add(condition("Failed", reason, message, now));
+    status.add("conditions", conditions);
+  }
+
+  private static JsonObject condition(String type, String reason, String message, Instant now) {
+    JsonObject c = new JsonObject();
+    c.addProperty("type", type);
+    c.addProperty("status", "True");
+    c.addProperty("reason", reason);
+    c.addProperty("message", message);
+    c.addProperty("lastProbeTime", Json.time(now));
+    c.addProperty("lastTransitionTime", Json.time(now));
+    return c;
+  }
+
+  /** When a Complete or Failed condition became true, or null while the Job runs. */
+  static Instant finishedAt(JsonObject job) {
+    JsonArray conditions = Json.array(Json.obj(job, "status"), "conditions");
+    if (conditions == null) {
+      return null;
+    }
+    for (JsonElement e : conditions) {
+      JsonObject c = e.getAsJsonObject();
+      String type = Json.str(c, "type");
+      if (("Complete".equals(type) || "Failed".equals(type)) && "True".equals(Json.str(c, "status"))) {
+        Instant at = Json.parseTime(Json.str(c, "lastTransitionTime"));
+        return at != null ? at : Instant.EPOCH;
+      }
+    }
+    return null;
+  }
+
+  /** The TTL-after-finished controller: finished Jobs with a TTL are deleted in the background. */
+  private void collectIfTtlExpired(JsonObject job) {
+    Long ttl = Json.num(Json.obj(job, "spec"), "ttlSecondsAfterFinished");
+    if (ttl == null || clock.instant().isBefore(finishedAt(job).plusSeconds(ttl))) {
+      return;
+    }
+    JsonObject preconditions = new JsonObject();
+    preconditions.addProperty("uid", Json.uid(job));
+    try {
+      store.delete(ResourceType.JOBS, Json.namespace(job), Json.name(job), "Background", preconditions);
+    } catch (ApiError e) {
+      // deleted or replaced meanwhile
+    }
+  }
+
+  private static JsonObject firstContainer(JsonObject job) {
+    JsonElement containers = Json.at(job, "spec.template.spec.containers");
+    if (containers == null || !containers.isJsonArray() || containers.getAsJsonArray().isEmpty()) {
+      return new JsonObject();
+    }
+    return containers.getAsJsonArray().get(0).getAsJsonObject();
+  }
+
+  private static int intOr(JsonObject o, String key, int fallback) {
+    Long v = Json.num(o, key);
+    return v == null ? fallback : v.intValue();
+  }
+}

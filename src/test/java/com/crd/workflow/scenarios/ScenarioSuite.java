@@ -1,0 +1,321 @@
+package com.crd.workflow.scenarios;
+
+import static com.crd.workflow.scenarios.Workflows.step;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.crd.workflow.core.Names;
+import com.crd.workflow.kube.Json;
+import com.crd.workflow.scenarios.Workflows.StepDef;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.openapi.ApiException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The mission, end to end, written once against {@link TestCluster}: run in-process by
+ * {@code make test}, on k3s when Docker is present, and on Kind by {@code make e2e}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ScenarioSuite {
+  protected TestCluster cluster;
+  protected Workflows wfs;
+
+  /** Starts the cluster (and whatever it needs) for the whole suite. */
+  protected abstract TestCluster createCluster() throws Exception;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = createCluster();
+    wfs = new Workflows(cluster.api(), cluster.image());
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @BeforeEach
+  void oneOperator() throws Exception {
+    cluster.setOperators(1);
+  }
+
+  /** Polls with a deadline scaled to the cluster's speed; never a fixed sleep. */
+  protected ConditionFactory within(int seconds) {
+    return await().atMost(Duration.ofSeconds((long) seconds * cluster.slowdown()))
+        .pollInterval(Duration.ofMillis(200)).ignoreExceptions();
+  }
+
+  private Callable<Boolean> statusIs(String ns, String name, String status) {
+    return () -> status.equals(wfs.status(ns, name));
+  }
+
+  @Test
+  @DisplayName("a 3-step chain: exactly 3 Jobs, owned by the workflow, carrying its labels; Completed")
+  void chain() throws Exception {
+    String ns = cluster.newNamespace("chain");
+    JsonObject created = wfs.create(wfs.workflow(ns, "chain", 60, Map.of("team", "data"),
+        List.of(step("a", "sleep 1"), step("b", "echo b", "a"), step("c", "sleep 1", "b"))));
+    String uid = Json.str(created, "metadata", "uid");
+    within(60).until(statusIs(ns, "chain", "Completed"));
+    List<JsonObject> jobs = wfs.jobsOf(ns, "chain");
+    assertEquals(3, jobs.size(), "one Job per step");
+    assertEquals(Set.of("a", "b", "c"), jobs.stream().map(Workflows::step).collect(Collectors.toSet()));
+    for (JsonObject j : jobs) {
+      JsonObject owner = Json.objects(j, "metadata", "ownerReferences").get(0);
+      assertEquals(uid, Json.str(owner, "uid"));
+      assertEquals("Workflow", Json.str(owner, "kind"));
+      assertTrue(owner.get("controller").getAsBoolean());
+      assertEquals("data", Json.strings(j, "metadata", "labels").get("team"));
+    }
+    JsonObject status = Json.obj(wfs.get(ns, "chain"), "status");
+    assertEquals("3/3", Json.str(status, "progress"));
+    assertEquals(List.of("a", "b", "c"), strings(status, "executedSteps"));
+  }
+
+  @Test
+  @DisplayName("deleting a workflow deletes all its Jobs")
+  void deletion() throws Exception {
+    String ns = cluster.newNamespace("delete");
+    wfs.create(wfs.workflow(ns, "doomed", 60, Map.of(),
+        List.of(step("a", "sleep 30"), step("b", "sleep 30"))));
+    within(60).until(() -> wfs.jobsOf(ns, "doomed").size() == 2);
+    wfs.delete(ns, "doomed");
+    within(60).until(() -> wfs.jobs(ns).isEmpty());
+  }
+
+  @Test
+  @DisplayName("a failing step: Failed naming the step, and nothing downstream ever starts")
+  void failure() throws Exception {
+    String ns = cluster.newNamespace("fail");
+    wfs.create(wfs.workflow(ns, "broken", 60, Map.of(),
+        List.of(step("a", "echo ok"), step("b", "exit 3", "a"), step("c", "echo never", "b"))));
+    within(90).until(statusIs(ns, "broken", "Failed"));
+    assertTrue(wfs.message(ns, "broken").startsWith("step b failed"), wfs.message(ns, "broken"));
+    assertEquals(Set.of("a", "b"),
+        wfs.jobsOf(ns, "broken").stream().map(Workflows::step).collect(Collectors.toSet()));
+  }
+
+  @Test
+  @DisplayName("the diamond: Started while c runs, d only after both b and c, then Completed")
+  void diamond() throws Exception {
+    String ns = cluster.newNamespace("diamond");
+    wfs.create(wfs.workflow(ns, "diamond", 120, Map.of(), List.of(step("a", "sleep 1"),
+        step("b", "echo b", "a"), step("c", "sleep 6", "a"), step("d", "echo d", "b", "c"))));
+    within(60).until(() -> succeeded(ns, "diamond", "b") && !succeeded(ns, "diamond", "c"));
+    assertEquals("Started", wfs.status(ns, "diamond"));
+    assertFalse(hasJob(ns, "diamond", "d"), "d must wait for c");
+    within(90).until(statusIs(ns, "diamond", "Completed"));
+    Map<String, JsonObject> byStep = byStep(ns, "diamond");
+    Instant cDone = Instant.parse(Json.str(byStep.get("c"), "status", "completionTime"));
+    Instant dMade = Instant.parse(Json.str(byStep.get("d"), "metadata", "creationTimestamp"));
+    assertFalse(dMade.isBefore(cDone), "d created " + dMade + " before c finished " + cDone);
+  }
+
+  @Test
+  @DisplayName("a step that outlives maxStepTimeout: Failed, and still Failed after its sleep would end")
+  void timeout() throws Exception {
+    String ns = cluster.newNamespace("timeout");
+    wfs.create(wfs.workflow(ns, "slow", 2, Map.of(), List.of(step("a", "sleep 8"), step("b", "echo", "a"))));
+    within(60).until(statusIs(ns, "slow", "Failed"));
+    assertEquals("step a timed out after 2s", wfs.message(ns, "slow"));
+    await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> "Failed".equals(wfs.status(ns, "slow")) && !hasJob(ns, "slow", "b"));
+  }
+
+  @Test
+  @DisplayName("relabelling a workflow (change, add, remove) relabels every Job")
+  void relabel() throws Exception {
+    String ns = cluster.newNamespace("relabel");
+    wfs.create(wfs.workflow(ns, "labels", 60, Map.of("team", "a", "drop", "me"),
+        List.of(step("a", "echo a"), step("b", "sleep 3", "a"), step("c", "sleep 2", "b"))));
+    within(60).until(() -> hasJob(ns, "labels", "b"));
+    wfs.setLabels(ns, "labels", Map.of("team", "b", "env", "prod"), List.of("drop"));
+    within(60).until(statusIs(ns, "labels", "Completed"));
+    within(30).until(() -> wfs.jobsOf(ns, "labels").size() == 3
+        && wfs.jobsOf(ns, "labels").stream().allMatch(j -> {
+          Map<String, String> l = Json.strings(j, "metadata", "labels");
+          return "b".equals(l.get("team")) && "prod".equals(l.get("env")) && !l.containsKey("drop");
+        }));
+  }
+
+  @Test
+  @DisplayName("a spec update with renamed steps: old Jobs gone, exactly the new Jobs, Completed")
+  void specUpdate() throws Exception {
+    String ns = cluster.newNamespace("update");
+    wfs.create(wfs.workflow(ns, "evolve", 60, Map.of(),
+        List.of(step("old-a", "sleep 3"), step("old-b", "echo", "old-a"))));
+    within(60).until(() -> hasJob(ns, "evolve", "old-a"));
+    wfs.setSpec(ns, "evolve", wfs.spec(60, List.of(step("new-x", "echo x"), step("new-y", "echo y", "new-x"))));
+    within(60).until(() -> stepsWithJobs(ns, "evolve").stream().noneMatch(s -> s.startsWith("old-")));
+    within(90).until(statusIs(ns, "evolve", "Completed"));
+    within(30).until(() -> Set.of("new-x", "new-y").equals(stepsWithJobs(ns, "evolve"))
+        && wfs.jobs(ns).size() == 2);
+    JsonObject status = Json.obj(wfs.get(ns, "evolve"), "status");
+    assertEquals(List.of("new-x", "new-y"), strings(status, "executedSteps"));
+  }
+
+  @Test
+  @DisplayName("invalid workflows (cycle, unknown dependency) fail with the exact message; a valid one beside them completes")
+  void invalid() throws Exception {
+    String ns = cluster.newNamespace("invalid");
+    wfs.create(wfs.workflow(ns, "cycle", 60, Map.of(),
+        List.of(step("a", "echo", "b"), step("b", "echo", "a"))));
+    boolean admitted = true;
+    try {
+      wfs.create(wfs.workflow(ns, "unknown", 60, Map.of(), List.of(step("a", "echo", "ghost"))));
+    } catch (ApiException e) {
+      admitted = false; // the CRD's CEL rule rejects it at admission on a real API server
+      assertEquals(422, e.getCode());
+      assertTrue(e.getResponseBody().contains("dependsOn"), e.getResponseBody());
+    }
+    wfs.create(wfs.workflow(ns, "fine", 60, Map.of(), List.of(step("a", "echo"))));
+    within(60).until(statusIs(ns, "cycle", "Failed"));
+    assertEquals("invalid spec: dependency cycle: a -> b -> a", wfs.message(ns, "cycle"));
+    if (admitted) {
+      within(60).until(statusIs(ns, "unknown", "Failed"));
+      assertEquals("invalid spec: step \"a\" depends on unknown step \"ghost\"", wfs.message(ns, "unknown"));
+    }
+    within(60).until(statusIs(ns, "fine", "Completed"));
+    assertEquals(List.of(), wfs.jobsOf(ns, "cycle"));
+    assertEquals(List.of(), wfs.jobsOf(ns, "unknown"));
+  }
+
+  @Test
+  @DisplayName("crash safety: a Job finishing while the operator is down is not re-run, and the workflow completes")
+  void crashSafety() throws Exception {
+    String ns = cluster.newNamespace("crash");
+    wfs.create(wfs.workflow(ns, "survivor", 120, Map.of(),
+        List.of(step("a", "echo a"), step("b", "sleep 5", "a"), step("c", "echo c", "b"))));
+    within(60).until(() -> hasJob(ns, "survivor", "b") && !succeeded(ns, "survivor", "b"));
+    Map<String, String> uidsBefore = uids(ns, "survivor");
+    cluster.setOperators(0);
+    within(60).until(() -> succeeded(ns, "survivor", "b"));
+    assertFalse(hasJob(ns, "survivor", "c"), "nothing acts while the operator is down");
+    cluster.setOperators(1);
+    within(90).until(statusIs(ns, "survivor", "Completed"));
+    Map<String, String> uidsAfter = uids(ns, "survivor");
+    assertEquals(3, uidsAfter.size());
+    assertEquals(uidsBefore.get("a"), uidsAfter.get("a"), "a was not re-run");
+    assertEquals(uidsBefore.get("b"), uidsAfter.get("b"), "b was not re-run");
+  }
+
+  @Test
+  @DisplayName("two operator instances at once: no duplicate Jobs, every workflow completes")
+  void twoInstances() throws Exception {
+    String ns = cluster.newNamespace("pair");
+    cluster.setOperators(2);
+    for (int i = 0; i < 5; i++) {
+      wfs.create(wfs.workflow(ns, "pair-" + i, 60, Map.of(), List.of(step("a", "echo"),
+          step("b", "sleep 1", "a"), step("c", "echo", "a"), step("d", "echo", "b", "c"))));
+    }
+    for (int i = 0; i < 5; i++) {
+      within(120).until(statusIs(ns, "pair-" + i, "Completed"));
+    }
+    assertNoDuplicates(ns, 5, 4);
+  }
+
+  @Test
+  @DisplayName("a no-op tick after completion makes zero write calls")
+  void quietWhenDone() throws Exception {
+    String ns = cluster.newNamespace("quiet");
+    wfs.create(wfs.workflow(ns, "done", 60, Map.of(), List.of(step("a", "echo"), step("b", "echo", "a"))));
+    within(60).until(statusIs(ns, "done", "Completed"));
+    OptionalLong ticks = cluster.ticks();
+    long settle = ticks.orElseThrow() + 1; // let the tick that observed the completion pass
+    within(60).until(() -> cluster.ticks().orElseThrow() >= settle);
+    long writesBefore = cluster.operatorWrites().orElseThrow();
+    long ticksBefore = cluster.ticks().orElseThrow();
+    within(60).until(() -> cluster.ticks().orElseThrow() >= ticksBefore + 3);
+    assertEquals(writesBefore, cluster.operatorWrites().orElseThrow(),
+        "writes during " + (cluster.ticks().orElseThrow() - ticksBefore) + " idle ticks");
+  }
+
+  @Test
+  @DisplayName("50 workflows of 10 steps at once all complete with zero duplicate Jobs")
+  void fiftyWorkflows() throws Exception {
+    String ns = cluster.newNamespace("load");
+    for (int w = 0; w < 50; w++) {
+      List<StepDef> steps = new ArrayList<>();
+      for (int s = 0; s < 10; s++) {
+        List<String> deps = new ArrayList<>();
+        if (s >= 1) {
+          deps.add("s" + (s - 1));
+        }
+        if (s >= 3 && s % 3 == 0) {
+          deps.add("s" + (s - 3));
+        }
+        steps.add(new StepDef("s" + s, s % 2 == 0 ? "echo" : "sleep 0.2", deps));
+      }
+      wfs.create(wfs.workflow(ns, "load-" + w, 300, Map.of(), steps));
+    }
+    within(300).until(() -> cluster.api().list(com.crd.workflow.kube.Paths.workflows(ns), null).stream()
+        .allMatch(o -> "Completed".equals(Json.str(o, "status", "workflow-status"))));
+    assertNoDuplicates(ns, 50, 10);
+  }
+
+  // ---- helpers ----
+
+  private void assertNoDuplicates(String ns, int workflows, int steps) throws ApiException {
+    Map<String, JsonObject> jobs = wfs.jobs(ns);
+    Set<String> keys = new HashSet<>();
+    for (JsonObject j : jobs.values()) {
+      Map<String, String> l = Json.strings(j, "metadata", "labels");
+      assertTrue(keys.add(l.get(Names.LABEL_WORKFLOW_UID) + "/" + l.get(Names.LABEL_STEP)),
+          "duplicate Job for " + l);
+    }
+    assertEquals(workflows * steps, jobs.size());
+  }
+
+  private Map<String, JsonObject> byStep(String ns, String wf) throws ApiException {
+    Map<String, JsonObject> out = new HashMap<>();
+    for (JsonObject j : wfs.jobsOf(ns, wf)) {
+      assertNull(out.put(Workflows.step(j), j), "two Jobs for step " + Workflows.step(j));
+    }
+    return out;
+  }
+
+  private Set<String> stepsWithJobs(String ns, String wf) throws ApiException {
+    return byStep(ns, wf).keySet();
+  }
+
+  private boolean hasJob(String ns, String wf, String step) throws ApiException {
+    return byStep(ns, wf).containsKey(step);
+  }
+
+  private boolean succeeded(String ns, String wf, String step) throws ApiException {
+    JsonObject j = byStep(ns, wf).get(step);
+    return j != null && Json.num(j, 0, "status", "succeeded") >= 1;
+  }
+
+  private Map<String, String> uids(String ns, String wf) throws ApiException {
+    Map<String, String> out = new HashMap<>();
+    byStep(ns, wf).forEach((step, j) -> out.put(step, Json.str(j, "metadata", "uid")));
+    return out;
+  }
+
+  private static List<String> strings(JsonObject o, String key) {
+    List<String> out = new ArrayList<>();
+    o.getAsJsonArray(key).forEach(e -> out.add(e.getAsString()));
+    return out;
+  }
+}
