@@ -19,6 +19,7 @@ import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -49,8 +50,14 @@ public final class Commands {
         if (o == null) {
           continue;
         }
-        JsonElement e = new Gson().toJsonTree(o);
         String where = "document " + index;
+        JsonElement e;
+        try {
+          e = new Gson().toJsonTree(o);
+        } catch (RuntimeException | StackOverflowError ex) { // .nan, .inf, self-referencing anchors
+          docs.add(new Doc(file, null, null, where + " cannot be read as JSON: " + ex.getMessage()));
+          continue;
+        }
         if (!(e instanceof JsonObject obj)) {
           docs.add(new Doc(file, null, null, where + " is not a Kubernetes object"));
           continue;
@@ -64,8 +71,16 @@ public final class Commands {
           continue;
         }
         String name = Json.str(obj, "metadata", "name");
-        docs.add(new Doc(file, name == null ? "(unnamed)" : name, obj, null));
+        if (name == null || name.isEmpty()) {
+          docs.add(new Doc(file, null, null, where + ": Workflow has no metadata.name"));
+          continue;
+        }
+        docs.add(new Doc(file, name, obj, null));
       }
+    } catch (MarkedYAMLException e) {
+      String at = e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1)
+          + ", column " + (e.getProblemMark().getColumn() + 1);
+      return List.of(new Doc(file, null, null, "invalid YAML" + at + ": " + e.getProblem()));
     } catch (YAMLException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("invalid YAML");
       return List.of(new Doc(file, null, null, "invalid YAML: " + first));
@@ -79,7 +94,7 @@ public final class Commands {
   /** Problems of one Workflow document: parsing first, then the operator's validation. */
   static List<String> problems(Doc d) {
     try {
-      return Validation.problems(Convert.spec(Json.obj(d.object(), "spec")));
+      return Validation.problems(Convert.spec(Json.at(d.object(), "spec")));
     } catch (Exception e) {
       return List.of(e.getMessage());
     }
@@ -131,11 +146,11 @@ public final class Commands {
       }
       WorkflowSpec spec;
       try {
-        spec = Convert.spec(Json.obj(d.object(), "spec"));
+        spec = Convert.spec(Json.at(d.object(), "spec"));
       } catch (Exception e) {
         throw new IllegalStateException(e); // problems() already parsed it
       }
-      out.println("workflow " + d.name() + ": " + spec.steps().size() + " steps, maxStepTimeout "
+      out.println("workflow " + d.name() + ": " + spec.steps().size() + (spec.steps().size() == 1 ? " step" : " steps") + ", maxStepTimeout "
           + (spec.unlimited() ? "unlimited" : spec.maxStepTimeout() + "s"));
       List<List<String>> waves = Waves.of(spec);
       for (int i = 0; i < waves.size(); i++) {

@@ -31,7 +31,7 @@ public final class Convert {
     WorkflowSpec spec = null;
     String error = null;
     try {
-      spec = spec(Json.obj(o, "spec"));
+      spec = spec(Json.at(o, "spec"));
     } catch (BadSpec e) {
       error = e.getMessage();
     }
@@ -54,18 +54,24 @@ public final class Convert {
   }
 
   /** Parses {@code spec} as the CRD defines it, naming the first field that does not fit. */
-  public static WorkflowSpec spec(JsonObject spec) throws BadSpec {
-    if (spec == null) {
+  public static WorkflowSpec spec(JsonElement element) throws BadSpec {
+    if (element == null || element.isJsonNull()) {
       throw new BadSpec("spec is missing");
+    }
+    if (!(element instanceof JsonObject spec)) {
+      throw new BadSpec("spec must be an object");
     }
     long timeout = WorkflowSpec.DEFAULT_TIMEOUT_SECONDS;
     JsonElement t = spec.get("maxStepTimeout");
     if (t != null && !t.isJsonNull()) {
-      if (!(t instanceof JsonPrimitive p) || !p.isNumber()
-          || p.getAsDouble() != Math.rint(p.getAsDouble())) {
+      if (!(t instanceof JsonPrimitive p) || !p.isNumber()) {
         throw new BadSpec("spec.maxStepTimeout must be an integer number of seconds, got " + t);
       }
-      timeout = p.getAsLong();
+      try {
+        timeout = p.getAsBigDecimal().longValueExact(); // no silent wrap-around or rounding
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new BadSpec("spec.maxStepTimeout must be an integer number of seconds, got " + t);
+      }
     }
     JsonElement c = spec.get("containers");
     if (c == null || c.isJsonNull()) {

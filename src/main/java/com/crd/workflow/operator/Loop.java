@@ -55,8 +55,11 @@ public final class Loop {
           if (stopped) {
             return;
           }
-          if (pending && !debounce.isZero()) {
-            lock.wait(debounce.toMillis()); // let a burst of events land in this tick
+          // Let a burst of events land in this tick: wake-ups only notify, they do not cut the
+          // window short.
+          long until = System.nanoTime() + debounce.toNanos();
+          while (pending && !stopped && System.nanoTime() < until) {
+            lock.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Wires the running operator: API clients, metrics, watches, leader election and the loop. */
 public final class Operator {
@@ -80,11 +82,12 @@ public final class Operator {
     } else {
       metrics.leader(true);
     }
-    Thread main = Thread.currentThread();
+    // Not main.join(): main may itself be in System.exit, waiting for this hook.
+    CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop();
       try {
-        main.join(20_000); // let the current tick finish and the lease be released
+        done.await(20, TimeUnit.SECONDS); // let the current tick finish and the lease go
       } catch (InterruptedException ignored) {
         Thread.currentThread().interrupt();
       }
@@ -93,19 +96,28 @@ public final class Operator {
     Log.info("operator started", "identity", settings.identity(),
         "namespaces", settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
         "tickPeriod", settings.tickPeriod(), "leaderElection", settings.leaderElect());
-    loop.run(() -> {
-      if (leadership == null || leadership.leading()) {
-        reconciler.tick();
+    try {
+      loop.run(() -> {
+        if (leadership == null || leadership.leading()) {
+          reconciler.tick();
+        }
+      });
+      watchers.forEach(Watcher::stop);
+      if (leadership != null) {
+        leadership.release();
       }
-    });
-    watchers.forEach(Watcher::stop);
-    if (leadership != null) {
-      leadership.release();
+      if (health != null) {
+        health.close();
+      }
+      Log.info("operator stopped");
+    } finally {
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook); // in-process runs (demo, tests) end here
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the JVM is exiting: the hook is running and will see the latch
+      }
     }
-    if (health != null) {
-      health.close();
-    }
-    Log.info("operator stopped");
     return 0;
   }
 

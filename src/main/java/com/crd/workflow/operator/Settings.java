@@ -112,6 +112,8 @@ public record Settings(
       Duration d;
       if (v.endsWith("ms")) {
         d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("h")) {
+        d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
       } else if (v.endsWith("m")) {
         d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
       } else {
@@ -123,7 +125,7 @@ public record Settings(
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new BadFlag("--" + flag + ": not a positive duration: " + v + " (use e.g. 10s or 500ms)");
+      throw new BadFlag("--" + flag + ": not a positive duration: " + v + " (use e.g. 10s, 500ms, 2m or 1h)");
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -83,12 +84,15 @@ final class ApiHandler implements HttpHandler {
   private final Faults faults;
   private final Consumer<RecordedRequest> recorder;
   private final Discovery discovery;
+  private final Supplier<Duration> bookmarkInterval;
 
-  ApiHandler(ObjectStore store, Faults faults, Consumer<RecordedRequest> recorder, Discovery discovery) {
+  ApiHandler(ObjectStore store, Faults faults, Consumer<RecordedRequest> recorder, Discovery discovery,
+      Supplier<Duration> bookmarkInterval) {
     this.store = store;
     this.faults = faults;
     this.recorder = recorder;
     this.discovery = discovery;
+    this.bookmarkInterval = bookmarkInterval;
   }
 
   @Override
@@ -196,7 +200,7 @@ final class ApiHandler implements HttpHandler {
       JsonElement doc = discovery.document(req.path());
       if (doc != null) {
         if (!req.method().equals("GET")) {
-          throw ApiError.methodNotAllowed());
+          throw ApiError.methodNotAllowed();
         }
         return Response.ok(doc);
       }
@@ -252,14 +256,14 @@ final class ApiHandler implements HttpHandler {
       }
       case "POST" -> {
         if (route.namespace() == null) {
-          throw ApiError.methodNotAllowed());
+          throw ApiError.methodNotAllowed();
         }
         return new Response(201, store.create(type, route.namespace(), req.jsonBody()), Map.of());
       }
       case "DELETE" -> {
         return Response.ok(deleteCollection(type, route.namespace(), req));
       }
-      default -> throw ApiError.methodNotAllowed());
+      default -> throw ApiError.methodNotAllowed();
     }
   }
 
@@ -279,11 +283,11 @@ final class ApiHandler implements HttpHandler {
       }
       case "DELETE" -> {
         if (route.status()) {
-          throw ApiError.methodNotAllowed());
+          throw ApiError.methodNotAllowed();
         }
         return delete(type, route, req);
       }
-      default -> throw ApiError.methodNotAllowed());
+      default -> throw ApiError.methodNotAllowed();
     }
   }
 
@@ -487,6 +491,15 @@ final class ApiHandler implements HttpHandler {
 
   // ---------------------------------------------------------------- watch
 
+  /**
+   * The watch cache's schedule: a bookmark every interval, and one 2 s before the timeout so a
+   * client can resume from the newest version; none once that moment has passed.
+   */
+  private long nextBookmarkTime(long now, long deadline) {
+    long next = Math.min(now + bookmarkInterval.get().toNanos(), deadline - Duration.ofSeconds(2).toNanos());
+    return next - now > 0 ? next : Long.MAX_VALUE;
+  }
+
   private void serveWatch(HttpExchange exchange, Request req) throws IOException {
     Route route;
     WatchSubscription sub;
@@ -516,15 +529,28 @@ final class ApiHandler implements HttpHandler {
     Duration timeout = timeoutSeconds == null || timeoutSeconds <= 0
         ? DEFAULT_WATCH_TIMEOUT : Duration.ofSeconds(timeoutSeconds);
     long deadline = System.nanoTime() + timeout.toNanos();
+    boolean bookmarks = "true".equals(req.param("allowWatchBookmarks"));
     try {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();
       out.flush();
-      String line;
-      while ((line = sub.next(deadline)) != null) {
-        out.write(line.getBytes(StandardCharsets.UTF_8));
-        out.flush();
+      long nextBookmark = bookmarks ? nextBookmarkTime(System.nanoTime(), deadline) : Long.MAX_VALUE;
+      while (true) {
+        String line = sub.next(Math.min(deadline, nextBookmark));
+        if (line != null) {
+          out.write(line.getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          continue;
+        }
+        long now = System.nanoTime();
+        if (sub.end() != null || now - deadline >= 0) {
+          break;
+        }
+        if (now - nextBookmark >= 0) {
+          store.bookmark(sub);
+          nextBookmark = nextBookmarkTime(now, deadline);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

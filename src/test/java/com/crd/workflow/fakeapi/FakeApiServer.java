@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class FakeApiServer implements AutoCloseable {
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final AtomicInteger writeCount = new AtomicInteger();
   private final Map<String, Integer> writesByResource = new HashMap<>();
+  private volatile Duration bookmarkInterval = Duration.ofMinutes(1);
   private HttpServer http;
   private ExecutorService executor;
 
@@ -81,7 +83,7 @@ public final class FakeApiServer implements AutoCloseable {
     });
     http.setExecutor(executor);
     http.createContext("/", new ApiHandler(store, faults, this::record,
-        new Discovery(() -> "127.0.0.1:" + http.getAddress().getPort())));
+        new Discovery(() -> "127.0.0.1:" + http.getAddress().getPort()), () -> bookmarkInterval));
     http.start();
     gc.start();
     jobs.start();
@@ -230,6 +232,14 @@ public final class FakeApiServer implements AutoCloseable {
   /** Cuts every open watch connection without a proper end of stream, like a dying apiserver. */
   public void dropWatches() {
     store.dropWatches();
+  }
+
+  /**
+   * How often watches that allow bookmarks get a BOOKMARK (default one minute, like the real watch
+   * cache; each also gets one 2 s before its timeout).
+   */
+  public void setWatchBookmarkInterval(Duration interval) {
+    this.bookmarkInterval = interval;
   }
 
   public int openWatches() {

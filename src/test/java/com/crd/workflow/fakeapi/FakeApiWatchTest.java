@@ -170,6 +170,27 @@ class FakeApiWatchTest {
   }
 
   @Test
+  void watchesThatAllowBookmarksGetThemPeriodicallyWithTheCurrentVersion() throws Exception {
+    server.setWatchBookmarkInterval(Duration.ofMillis(100));
+    batch.createNamespacedJob(NS, FakeApiFixtures.job("a", "busybox", "true")).execute();
+    String rv = server.resourceVersion();
+    try (Watch<V1Job> watch = Watch.createWatch(watchClient,
+        new BatchV1Api(watchClient).listNamespacedJob(NS).watch(true).resourceVersion(rv)
+            .allowWatchBookmarks(true).buildCall(null),
+        new TypeToken<Watch.Response<V1Job>>() {}.getType())) {
+      Watch.Response<V1Job> bookmark = watch.next();
+      assertEquals("BOOKMARK", bookmark.type);
+      assertEquals(rv, bookmark.object.getMetadata().getResourceVersion());
+      batch.createNamespacedJob(NS, FakeApiFixtures.job("b", "busybox", "true")).execute();
+      Watch.Response<V1Job> next = watch.next();
+      while (next.type.equals("BOOKMARK")) {
+        next = watch.next();
+      }
+      assertEquals("ADDED b", next.type + " " + next.object.getMetadata().getName());
+    }
+  }
+
+  @Test
   void customObjectWatchDeliversWorkflows() throws Exception {
     CustomObjectsApi custom = new CustomObjectsApi(watchClient);
     try (Watch<Object> watch = Watch.createWatch(watchClient,

@@ -474,6 +474,20 @@ final class ObjectStore {
     return bookmark;
   }
 
+  /**
+   * Queues a BOOKMARK carrying the current resourceVersion. Done under the lock, so it lands after
+   * every change it covers, and a client resuming from it misses nothing.
+   */
+  synchronized void bookmark(WatchSubscription sub) {
+    JsonObject bookmark = new JsonObject();
+    bookmark.addProperty("kind", sub.type().kind());
+    bookmark.addProperty("apiVersion", sub.type().apiVersion());
+    JsonObject meta = new JsonObject();
+    meta.addProperty("resourceVersion", Long.toString(resourceVersion));
+    bookmark.add("metadata", meta);
+    sub.offerLine(WatchEvent.toLine("BOOKMARK", bookmark));
+  }
+
   void unsubscribe(WatchSubscription sub) {
     subscriptions.remove(sub);
   }

@@ -11,8 +11,8 @@ import java.util.function.Predicate;
  * order matches resourceVersion order); the HTTP thread turns them into lines for the client.
  */
 final class WatchSubscription {
-  /** Why {@link #next} returned no event. */
-  enum End { TIMEOUT, DROPPED, CLOSED }
+  /** Why a watch ended before its timeout. */
+  enum End { DROPPED, CLOSED }
 
   private static final Object WAKE = new Object();
 
@@ -43,15 +43,17 @@ final class WatchSubscription {
     queue.offer(line);
   }
 
-  /** Returns the next line to send, or null when the deadline passes or the watch was ended. */
-  String next(long deadlineNanos) throws InterruptedException {
+  /**
+   * Returns the next line to send, or null when {@code wakeAtNanos} passes first or the watch was
+   * ended ({@link #end()} tells which).
+   */
+  String next(long wakeAtNanos) throws InterruptedException {
     while (true) {
       if (end != null) {
         return null;
       }
-      long wait = deadlineNanos - System.nanoTime();
+      long wait = wakeAtNanos - System.nanoTime();
       if (wait <= 0) {
-        end = End.TIMEOUT;
         return null;
       }
       Object item = queue.poll(wait, TimeUnit.NANOSECONDS);
@@ -67,6 +69,11 @@ final class WatchSubscription {
     }
   }
 
+  ResourceType type() {
+    return type;
+  }
+
+  /** null while the watch is open */
   End end() {
     return end;
   }

@@ -6,7 +6,6 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,18 +21,17 @@ public final class InProcessCluster implements TestCluster {
   private final Path dir;
   private final Path kubeconfig;
   private final KubeApi api;
-  private final List<OperatorProcess> operators = new ArrayList<>();
-  private final List<String> extraArgs;
+  private final LocalOperators operators;
   private int namespaces;
 
   public InProcessCluster(List<String> extraArgs) throws Exception {
-    this.extraArgs = extraArgs;
     dir = Files.createDirectories(Path.of("target", "scenario-runs", "run-" + ProcessHandle.current().pid()
         + "-" + RUNS.incrementAndGet()));
     kubeconfig = server.writeKubeconfig(dir.resolve("kubeconfig"));
     ApiClient client = Config.fromUrl(server.url());
     client.setReadTimeout(30_000);
     api = new KubeApi(client, null);
+    operators = new LocalOperators(kubeconfig, dir, extraArgs);
   }
 
   public InProcessCluster() throws Exception {
@@ -69,17 +67,17 @@ public final class InProcessCluster implements TestCluster {
   }
 
   @Override
-  public synchronized void setOperators(int n) throws Exception {
-    operators.removeIf(p -> !p.alive());
-    while (operators.size() > n) {
-      operators.remove(operators.size() - 1).kill();
-    }
-    while (operators.size() < n) {
-      Path log = dir.resolve("operator-" + System.nanoTime() + ".log");
-      OperatorProcess p = OperatorProcess.start(kubeconfig, log, extraArgs);
-      p.metricsPort(); // wait until it serves
-      operators.add(p);
-    }
+  public void setOperators(int n) throws Exception {
+    operators.scale(n);
+  }
+
+  /** Graceful stop (SIGTERM) of the instance started first. */
+  public void stopFirstGracefully() throws Exception {
+    operators.stopOldest();
+  }
+
+  public LocalOperators operators() {
+    return operators;
   }
 
   @Override
@@ -88,21 +86,13 @@ public final class InProcessCluster implements TestCluster {
   }
 
   @Override
-  public synchronized OptionalLong ticks() throws Exception {
-    long sum = 0;
-    for (OperatorProcess p : operators) {
-      sum += (long) OperatorProcess.scrape(p.metricsPort(), "workflow_operator_ticks_total", null)
-          .orElse(0);
-    }
-    return OptionalLong.of(sum);
+  public OptionalLong ticks() throws Exception {
+    return OptionalLong.of(operators.sum("workflow_operator_ticks_total", null));
   }
 
   @Override
-  public synchronized void close() throws Exception {
-    for (OperatorProcess p : operators) {
-      p.stop();
-    }
-    operators.clear();
+  public void close() throws Exception {
+    operators.close();
     server.close();
   }
 }

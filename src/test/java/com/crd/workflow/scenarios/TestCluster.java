@@ -24,7 +24,7 @@ public interface TestCluster extends AutoCloseable {
   void setOperators(int n) throws Exception;
 
   /** Mutating calls the API served to the operator, except Leases; empty if it cannot count. */
-  OptionalLong operatorWrites();
+  OptionalLong operatorWrites() throws Exception;
 
   /** Operator ticks run so far, read from its metrics; empty if the cluster cannot tell. */
   OptionalLong ticks() throws Exception;

@@ -1,0 +1,94 @@
+package com.crd.workflow.operator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class LoopTest {
+  private final Loop loop = new Loop(Duration.ofHours(1), Duration.ofMillis(20));
+  private final AtomicInteger ticks = new AtomicInteger();
+  private Thread thread;
+
+  private void start(Runnable tick) {
+    thread = new Thread(() -> loop.run(tick));
+    thread.start();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    loop.stop();
+    thread.join(5000);
+  }
+
+  @Test
+  @DisplayName("a burst of wake-ups while idle gives exactly one tick")
+  void burstGivesOneTick() {
+    start(ticks::incrementAndGet);
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() == 1); // the first tick
+    for (int i = 0; i < 100; i++) {
+      loop.wake();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() >= 2);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> ticks.get() == 2);
+  }
+
+  @Test
+  @DisplayName("wake-ups during a tick give exactly one more tick, and ticks never overlap")
+  void wakeDuringTickGivesOneMore() throws InterruptedException {
+    CountDownLatch inTick = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger active = new AtomicInteger();
+    AtomicInteger maxActive = new AtomicInteger();
+    start(() -> {
+      maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+      if (ticks.incrementAndGet() == 1) {
+        inTick.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      active.decrementAndGet();
+    });
+    inTick.await();
+    for (int i = 0; i < 5; i++) {
+      loop.wake();
+    }
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() >= 2);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> ticks.get() == 2);
+    assertEquals(1, maxActive.get());
+  }
+
+  @Test
+  @DisplayName("without wake-ups the period alone drives ticks")
+  void periodDrivesTicks() throws InterruptedException {
+    Loop fast = new Loop(Duration.ofMillis(100), Duration.ZERO);
+    Thread t = new Thread(() -> fast.run(ticks::incrementAndGet));
+    t.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() >= 4);
+    fast.stop();
+    t.join(5000);
+    thread = new Thread(() -> { });
+    thread.start();
+  }
+
+  @Test
+  @DisplayName("a tick that throws does not stop the loop")
+  void crashingTickKeepsLooping() {
+    start(() -> {
+      ticks.incrementAndGet();
+      throw new IllegalStateException("boom");
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() == 1);
+    loop.wake();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() == 2);
+  }
+}

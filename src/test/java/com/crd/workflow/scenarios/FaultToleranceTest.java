@@ -1,0 +1,115 @@
+package com.crd.workflow.scenarios;
+
+import static com.crd.workflow.scenarios.Workflows.step;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.crd.workflow.fakeapi.FakeApiServer;
+import com.crd.workflow.kube.Json;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real API-server misbehaviour, injected at the in-process API: lost responses, 409s, 5xx,
+ * dropped watches, 410 Gone, and a graceful hand-over of the leader lease.
+ */
+class FaultToleranceTest {
+  private InProcessCluster cluster;
+
+  @AfterEach
+  void close() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Workflows start(List<String> args) throws Exception {
+    cluster = args == null ? new InProcessCluster() : new InProcessCluster(args);
+    return new Workflows(cluster.api(), cluster.image());
+  }
+
+  private static JsonObject chain(Workflows wfs, String ns, String name) {
+    return wfs.workflow(ns, name, 60, Map.of(),
+        List.of(step("a", "echo a"), step("b", "sleep 1", "a"), step("c", "echo c", "b")));
+  }
+
+  private static Set<String> steps(Workflows wfs, String ns, String name) throws Exception {
+    return wfs.jobsOf(ns, name).stream().map(Workflows::step).collect(Collectors.toSet());
+  }
+
+  @Test
+  @DisplayName("lost create responses: the deterministic name makes the retry a no-op, no duplicate Job")
+  void lostCreateResponses() throws Exception {
+    Workflows wfs = start(null);
+    FakeApiServer api = cluster.server();
+    api.loseNextResponses("POST", "/jobs", 3); // created, but the operator hears a 500
+    cluster.setOperators(1);
+    wfs.create(chain(wfs, "lost", "chain"));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("lost", "chain")));
+    assertEquals(3, wfs.jobs("lost").size());
+    assertEquals(Set.of("a", "b", "c"), steps(wfs, "lost", "chain"));
+  }
+
+  @Test
+  @DisplayName("status writes that conflict or fail are retried on a later tick")
+  void statusConflictsAndServerErrors() throws Exception {
+    Workflows wfs = start(null);
+    FakeApiServer api = cluster.server();
+    api.failNext("PATCH", "/status", 409, 3);
+    api.failNext("PATCH", "/status", 500, 2);
+    api.failNext("GET", "/jobs", 503, 2);
+    cluster.setOperators(1);
+    wfs.create(chain(wfs, "flaky", "chain"));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("flaky", "chain")));
+    assertEquals(3, wfs.jobs("flaky").size());
+  }
+
+  @Test
+  @DisplayName("dropped watches and 410 Gone: the operator re-watches and still reacts at once")
+  void droppedWatches() throws Exception {
+    // A 1-hour period: only watch events can move the workflow along in time.
+    Workflows wfs = start(List.of("--tick-period", "1h", "--leader-elect=false"));
+    FakeApiServer api = cluster.server();
+    cluster.setOperators(1);
+    wfs.create(wfs.workflow("watch", "first", 60, Map.of(), List.of(step("a", "echo"))));
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("watch", "first")));
+    api.compactWatchHistory();
+    api.dropWatches();
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.openWatches() >= 2);
+    wfs.create(chain(wfs, "watch", "second"));
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("watch", "second")));
+  }
+
+  @Test
+  @DisplayName("SIGTERM on the leader hands the lease over long before it would expire")
+  void gracefulHandOver() throws Exception {
+    Workflows wfs = start(List.of("--tick-period", "2s", "--lease-namespace", "default",
+        "--lease-duration", "60s"));
+    cluster.setOperators(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null);
+    String first = holder();
+    cluster.setOperators(2); // the second waits: the lease is held for 60s
+    cluster.stopFirstGracefully();
+    await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null && !first.equals(holder()));
+    wfs.create(chain(wfs, "handover", "chain"));
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("handover", "chain")));
+  }
+
+  private String holder() {
+    JsonObject lease = cluster.server().get("leases", "default", "workflow-operator");
+    String h = lease == null ? null : Json.str(lease, "spec", "holderIdentity");
+    return h == null || h.isEmpty() ? null : h;
+  }
+}

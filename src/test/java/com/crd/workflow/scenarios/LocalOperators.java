@@ -1,0 +1,57 @@
+package com.crd.workflow.scenarios;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Operator processes run on this machine against a kubeconfig; scaled up and down by tests. */
+public final class LocalOperators implements AutoCloseable {
+  private final Path kubeconfig;
+  private final Path logDir;
+  private final List<String> args;
+  private final List<OperatorProcess> running = new ArrayList<>();
+
+  public LocalOperators(Path kubeconfig, Path logDir, List<String> args) {
+    this.kubeconfig = kubeconfig;
+    this.logDir = logDir;
+    this.args = args;
+  }
+
+  /** Kills extra instances abruptly (the crash the operator must survive) or starts new ones. */
+  public synchronized void scale(int n) throws Exception {
+    running.removeIf(p -> !p.alive());
+    while (running.size() > n) {
+      running.remove(running.size() - 1).kill();
+    }
+    while (running.size() < n) {
+      OperatorProcess p = OperatorProcess.start(kubeconfig,
+          logDir.resolve("operator-" + System.nanoTime() + ".log"), args);
+      p.metricsPort(); // wait until it serves
+      running.add(p);
+    }
+  }
+
+  /** SIGTERM to the oldest instance: it finishes its tick and releases its lease. */
+  public synchronized void stopOldest() throws Exception {
+    if (!running.isEmpty()) {
+      running.remove(0).stop();
+    }
+  }
+
+  /** Sum of one metric over every running instance. */
+  public synchronized long sum(String metric, String labelFilter) throws Exception {
+    long sum = 0;
+    for (OperatorProcess p : running) {
+      sum += (long) OperatorProcess.scrape(p.metricsPort(), metric, labelFilter).orElse(0);
+    }
+    return sum;
+  }
+
+  @Override
+  public synchronized void close() throws Exception {
+    for (OperatorProcess p : running) {
+      p.stop();
+    }
+    running.clear();
+  }
+}
