@@ -5,7 +5,7 @@ MVN ?= mvn -B -ntp
 JAR := target/workflow-operator.jar
 ARGS ?=
 
-.PHONY: help build test run install-crd lint
+.PHONY: help build test demo run install-crd lint
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,6 +17,10 @@ $(JAR): pom.xml $(shell find src/main -type f)
 
 test: ## run every test (unit, property, CRD/CEL, manifests, in-process scenarios)
 	$(MVN) test
+
+demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch examples/ run
+	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
+	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.demo.Demo $(FILES)
 
 install-crd: ## apply the Workflow CRD to the current kube context
 	kubectl apply -f crd/workflow.yaml

@@ -55,8 +55,14 @@ public final class Metrics {
     apiRequests.labels(verb, outcome).inc();
   }
 
+  /** A replica that stops leading stops observing: its workflow gauges must not go stale. */
   public void leader(boolean isLeader) {
     leader.set(isLeader ? 1 : 0);
+    if (!isLeader) {
+      workflows.clear();
+      steps.clear();
+      failed.clear();
+    }
   }
 
   public void action(String kind) {
