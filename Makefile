@@ -8,7 +8,7 @@ ARGS ?=
 .PHONY: help build test demo run install-crd lint
 
 help: ## list targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 build: $(JAR) ## build the runnable jar (target/workflow-operator.jar)
 
@@ -27,6 +27,8 @@ install-crd: ## apply the Workflow CRD to the current kube context
 
 run: build ## run the operator against the current kube context (ARGS="--namespaces a,b" ...)
 	java -jar $(JAR) run $(ARGS)
+
+include test-e2e/e2e.mk
 
 lint: build ## validate Workflow manifests offline (FILES="my.yaml"; default: examples/)
 	java -jar $(JAR) lint $(or $(FILES),$(wildcard examples/*.yaml))

@@ -31,6 +31,11 @@ public final class LocalOperators implements AutoCloseable {
     }
   }
 
+  /** Metrics port of the oldest running instance. */
+  public synchronized int metricsPort() {
+    return running.get(0).metricsPort();
+  }
+
   /** SIGTERM to the oldest instance: it finishes its tick and releases its lease. */
   public synchronized void stopOldest() throws Exception {
     if (!running.isEmpty()) {

@@ -275,6 +275,30 @@ public abstract class ScenarioSuite {
     assertNoDuplicates(ns, 50, 10);
   }
 
+  @Test
+  @DisplayName("every file in examples/ reaches the status its expected-status annotation names")
+  void examples() throws Exception {
+    String ns = cluster.newNamespace("examples");
+    Map<String, String> expected = new HashMap<>();
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        Object yaml = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+            new org.yaml.snakeyaml.LoaderOptions())).load(java.nio.file.Files.readString(f));
+        JsonObject wf = new com.google.gson.Gson().toJsonTree(yaml).getAsJsonObject();
+        Json.obj(wf, "metadata").addProperty("namespace", ns);
+        expected.put(Json.str(wf, "metadata", "name"),
+            Json.str(wf, "metadata", "annotations", "workflow.crd.com/expected-status"));
+        wfs.create(wf);
+      }
+    }
+    assertTrue(expected.size() >= 4, "examples: " + expected);
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      assertNotNull(e.getValue(), e.getKey() + " has no expected-status annotation");
+      within(120).until(() -> wfs.status(ns, e.getKey()).matches("Completed|Failed"));
+      assertEquals(e.getValue(), wfs.status(ns, e.getKey()), e.getKey() + ": " + wfs.message(ns, e.getKey()));
+    }
+  }
+
   // ---- helpers ----
 
   private void assertNoDuplicates(String ns, int workflows, int steps) throws ApiException {
