@@ -77,6 +77,9 @@ public record Settings(
       String name = a.substring(2);
       String value;
       int eq = name.indexOf('=');
+      if (!values.containsKey(eq >= 0 ? name.substring(0, eq) : name)) {
+        throw new BadFlag("unknown flag --" + (eq >= 0 ? name.substring(0, eq) : name));
+      }
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
@@ -86,9 +89,6 @@ public record Settings(
         throw new BadFlag("flag --" + name + " needs a value");
       } else {
         value = rest.remove(0);
-      }
-      if (!values.containsKey(name)) {
-        throw new BadFlag("unknown flag --" + name);
       }
       values.put(name, value);
     }

@@ -46,6 +46,8 @@ class SettingsTest {
   void badInput() {
     assertEquals("unknown flag --bogus",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--bogus", "1")).getMessage());
+    assertEquals("unknown flag --bogus",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--bogus")).getMessage());
     assertEquals("--tick-period: not a positive duration: soon (use e.g. 10s, 500ms, 2m or 1h)",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--tick-period", "soon")).getMessage());
     assertEquals("--log-level: expected debug, info, warn or error, got loud",
