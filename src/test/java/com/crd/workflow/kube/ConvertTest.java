@@ -1,0 +1,94 @@
+package com.crd.workflow.kube;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.crd.workflow.core.ObservedJob;
+import com.crd.workflow.core.ObservedJob.JobPhase;
+import com.crd.workflow.core.Planner;
+import com.crd.workflow.core.Step;
+import com.crd.workflow.core.Workflow;
+import com.crd.workflow.core.WorkflowSpec;
+import com.crd.workflow.core.WorkflowStatus;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ConvertTest {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  static JsonObject json(String s) {
+    return JsonParser.parseString(s.replace('\'', '"')).getAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("every status the planner writes reads back equal, so a no-op tick writes nothing")
+  void statusRoundTrips() {
+    WorkflowSpec spec = new WorkflowSpec(60, List.of(new Step("a", "img", null, List.of()),
+        new Step("b", "img", List.of("true"), List.of("a"))));
+    Workflow wf = new Workflow("ns", "w", "uid", Map.of(), 3, "7", false, spec, null, null);
+    WorkflowStatus started = Planner.plan(wf, List.of(), T0).status();
+    WorkflowStatus invalid = Planner.plan(new Workflow("ns", "w", "uid", Map.of(), 3, "7", false,
+        null, "spec is missing", null), List.of(), T0).status();
+    for (WorkflowStatus s : List.of(started, invalid)) {
+      // Through text, as the API server would store and return it.
+      JsonObject stored = JsonParser.parseString(Convert.toJson(s).toString()).getAsJsonObject();
+      assertEquals(s, Convert.status(stored));
+    }
+  }
+
+  @Test
+  @DisplayName("a spec that does not fit the schema names the first bad field")
+  void badSpecs() {
+    assertEquals("spec.containers must be a list of steps", error("{'spec':{'containers':5}}"));
+    assertEquals("spec.containers[0].stepName must be a string",
+        error("{'spec':{'containers':[{'stepName':1}]}}"));
+    assertEquals("spec.containers[0].dependsOn must be a list of strings",
+        error("{'spec':{'containers':[{'stepName':'a','dependsOn':'b'}]}}"));
+    assertEquals("spec.maxStepTimeout must be an integer number of seconds, got 1.5",
+        error("{'spec':{'maxStepTimeout':1.5,'containers':[]}}"));
+    assertEquals("spec.maxStepTimeout must be an integer number of seconds, got 18446744073709551617",
+        error("{'spec':{'maxStepTimeout':18446744073709551617,'containers':[]}}"));
+    assertEquals("spec must be an object", error("{'spec':'x'}"));
+    assertEquals("spec is missing", error("{}"));
+  }
+
+  private static String error(String workflow) {
+    JsonObject o = json(workflow);
+    o.add("metadata", json("{'name':'w','namespace':'ns','uid':'u'}"));
+    return Convert.workflow(o).specError();
+  }
+
+  @Test
+  @DisplayName("a status of the wrong shape is ignored rather than failing the tick")
+  void oddStatus() {
+    JsonObject o = json("{'metadata':{'name':'w','namespace':'ns','uid':'u'},"
+        + "'spec':{'containers':[]},'status':{'workflow-status':'Weird','steps':[{'state':'Odd'}]}}");
+    Workflow wf = Convert.workflow(o);
+    assertNull(wf.status().phase());
+    assertNotNull(Planner.plan(wf, List.of(), T0).status());
+  }
+
+  @Test
+  @DisplayName("Job conditions map to phases: Complete/SuccessCriteriaMet succeed, Failed/FailureTarget fail")
+  void jobPhases() {
+    assertEquals(JobPhase.RUNNING, job("{'active':1,'startTime':'2026-01-01T00:00:00Z'}").phase());
+    ObservedJob done = job("{'succeeded':1,'completionTime':'2026-01-01T00:01:00Z','conditions':["
+        + "{'type':'SuccessCriteriaMet','status':'True'},{'type':'Complete','status':'True'}]}");
+    assertEquals(JobPhase.SUCCEEDED, done.phase());
+    assertEquals(Instant.parse("2026-01-01T00:01:00Z"), done.finishTime());
+    ObservedJob failed = job("{'failed':2,'conditions':[{'type':'FailureTarget','status':'True',"
+        + "'reason':'DeadlineExceeded','lastTransitionTime':'2026-01-01T00:02:00Z'}]}");
+    assertEquals(JobPhase.FAILED, failed.phase());
+    assertEquals("DeadlineExceeded", failed.reason());
+    assertEquals(JobPhase.RUNNING, job("{'conditions':[{'type':'Failed','status':'False'}]}").phase());
+  }
+
+  private static ObservedJob job(String status) {
+    return Convert.job(json("{'metadata':{'name':'j','namespace':'ns',"
+        + "'creationTimestamp':'2026-01-01T00:00:00Z','labels':{'a':'b'}},'status':" + status + "}"));
+  }
+}
