@@ -16,15 +16,18 @@ public sealed interface Action {
       String specHash,
       Step step,
       Map<String, String> labels,
+      List<String> propagatedLabels,
       Long activeDeadlineSeconds) implements Action {}
 
   /** Delete a Job and (background propagation) its pods. */
   record DeleteJob(String namespace, String jobName, String why) implements Action {}
 
-  /** Make a Job's labels exactly {@code labels}: keys in {@code remove} are deleted. */
-  record PatchJobLabels(
-      String namespace, String jobName, Map<String, String> labels, List<String> remove)
-      implements Action {}
+  /**
+   * Bring a Job's labels in line with its workflow: set {@code set}, delete {@code remove} (keys
+   * the workflow no longer has), and record {@code propagatedLabels} as the keys it now copies.
+   */
+  record PatchJobLabels(String namespace, String jobName, Map<String, String> set,
+      List<String> remove, List<String> propagatedLabels) implements Action {}
 
   /**
    * Write the Workflow's status, guarded by the resourceVersion it was planned from. The events

@@ -24,6 +24,8 @@ public final class Names {
   public static final String LABEL_WORKFLOW_UID = GROUP + "/workflow-uid";
   public static final String LABEL_STEP = GROUP + "/step";
   public static final String LABEL_SPEC_HASH = GROUP + "/spec-hash";
+  /** Which label keys came from the workflow: relabelling may remove only these. */
+  public static final String ANNOTATION_PROPAGATED = GROUP + "/propagated-labels";
   /** The one selector that finds every Job this operator manages. */
   public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGER;
 
@@ -103,6 +105,12 @@ public final class Names {
     Map<String, String> labels = new TreeMap<>(wf.labels());
     labels.putAll(operatorLabels(wf, step, specHash));
     return labels;
+  }
+
+  /** The workflow's label keys that a Job carries because of it (operator keys excluded). */
+  public static List<String> propagatedKeys(Workflow wf) {
+    return wf.labels().keySet().stream()
+        .filter(k -> !k.equals(LABEL_MANAGED_BY) && !k.startsWith(GROUP + "/")).sorted().toList();
   }
 
   public static Map<String, String> operatorLabels(Workflow wf, String step, String specHash) {

@@ -1,11 +1,14 @@
 package com.crd.workflow.core;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A managed Job as observed: only what the planner needs.
  *
+ * @param propagatedLabels the workflow label keys the operator copied onto it (an annotation), so
+ *     relabelling removes only those and never a label someone else added
  * @param reason why it failed (a Job condition reason such as BackoffLimitExceeded), else null
  * @param startTime when the Job controller started it, else null
  * @param finishTime completion or failure time, else null
@@ -14,6 +17,7 @@ public record ObservedJob(
     String namespace,
     String name,
     Map<String, String> labels,
+    List<String> propagatedLabels,
     JobPhase phase,
     String reason,
     Instant creationTime,
@@ -25,6 +29,7 @@ public record ObservedJob(
 
   public ObservedJob {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    propagatedLabels = propagatedLabels == null ? List.of() : List.copyOf(propagatedLabels);
   }
 
   public String workflowUid() {

@@ -25,27 +25,46 @@ public final class Planner {
   /** Plans every workflow and sweeps orphan Jobs; one Plan per workflow plus one for orphans. */
   public static List<Plan> planAll(
       Collection<Workflow> workflows, Collection<ObservedJob> jobs, Instant now) {
+    Map<String, List<ObservedJob>> byOwner = byOwner(jobs);
+    List<Plan> plans = new ArrayList<>();
+    for (Workflow wf : workflows) {
+      plans.add(plan(wf, jobsOf(wf, byOwner), now));
+    }
+    sweep(workflows, jobs).ifPresent(plans::add);
+    return plans;
+  }
+
+  /** The Jobs carrying this workflow's uid, from Jobs grouped by "namespace/uid". */
+  public static List<ObservedJob> jobsOf(Workflow wf, Map<String, List<ObservedJob>> byOwner) {
+    return byOwner.getOrDefault(wf.namespace() + "/" + wf.uid(), List.of());
+  }
+
+  public static Map<String, List<ObservedJob>> byOwner(Collection<ObservedJob> jobs) {
     Map<String, List<ObservedJob>> byOwner = new TreeMap<>();
     for (ObservedJob j : jobs) {
       byOwner.computeIfAbsent(j.namespace() + "/" + j.workflowUid(), k -> new ArrayList<>()).add(j);
     }
-    List<Plan> plans = new ArrayList<>();
+    return byOwner;
+  }
+
+  /**
+   * Deletes managed Jobs whose workflow no longer exists. A Job without the operator's labels is
+   * never touched, whatever a server's label filtering let through.
+   */
+  public static java.util.Optional<Plan> sweep(Collection<Workflow> workflows,
+      Collection<ObservedJob> jobs) {
     Set<String> owners = new HashSet<>();
-    for (Workflow wf : workflows) {
-      String owner = wf.namespace() + "/" + wf.uid();
-      owners.add(owner);
-      plans.add(plan(wf, byOwner.getOrDefault(owner, List.of()), now));
-    }
+    workflows.forEach(wf -> owners.add(wf.namespace() + "/" + wf.uid()));
     List<Action> orphans = new ArrayList<>();
     for (ObservedJob j : jobs) {
-      if (!owners.contains(j.namespace() + "/" + j.workflowUid()) && !j.deleting()) {
+      boolean managed = Names.MANAGER.equals(j.labels().get(Names.LABEL_MANAGED_BY))
+          && j.workflowUid() != null;
+      if (managed && !owners.contains(j.namespace() + "/" + j.workflowUid()) && !j.deleting()) {
         orphans.add(new DeleteJob(j.namespace(), j.name(), "its workflow no longer exists"));
       }
     }
-    if (!orphans.isEmpty()) {
-      plans.add(new Plan("(orphans)", null, orphans));
-    }
-    return plans;
+    return orphans.isEmpty() ? java.util.Optional.empty()
+        : java.util.Optional.of(new Plan("(orphans)", null, orphans));
   }
 
   /** Plans one workflow; {@code jobs} are the managed Jobs carrying its uid. */
@@ -77,8 +96,12 @@ public final class Planner {
 
     WorkflowStatus prev = wf.status();
     WorkflowStatus next;
-    if (prev != null && hash.equals(prev.specHash()) && prev.phase() != null && prev.phase().isFinal()) {
+    boolean prevFinal = prev != null && prev.phase() != null && prev.phase().isFinal();
+    if (prevFinal && hash.equals(prev.specHash())) {
       next = prev.withObservedGeneration(wf.generation()); // final for this spec
+    } else if (prevFinal && prev.specHash() == null) {
+      // Finished before spec hashes were recorded (an earlier operator): adopt, never re-run.
+      next = prev.withSpecHash(hash).withObservedGeneration(wf.generation());
     } else if (!valid) {
       next = Statuses.invalid(wf, hash, String.join("; ", problems), now);
     } else if (prev != null && prev.specHash() != null && !hash.equals(prev.specHash())) {
@@ -100,7 +123,8 @@ public final class Planner {
     WorkflowSpec spec = wf.spec();
     Map<String, StepStatus> steps = new TreeMap<>();
     for (Step s : spec.steps()) {
-      steps.put(s.stepName(), observe(s.stepName(), current.get(s.stepName()), spec, now));
+      StepStatus seen = observe(s.stepName(), current.get(s.stepName()), spec, now);
+      steps.put(s.stepName(), seen.state() == StepState.Waiting ? remembered(wf, hash, seen) : seen);
     }
     boolean anyFailed = steps.values().stream().anyMatch(s -> s.state() == StepState.Failed);
     if (!anyFailed) {
@@ -116,6 +140,20 @@ public final class Planner {
       }
     }
     return Statuses.of(wf, hash, List.copyOf(steps.values()), now);
+  }
+
+  /**
+   * A step whose Job is gone (a TTL controller, a clean-up) but that this spec's status already
+   * records as succeeded stays succeeded: its work is done and must not run twice.
+   */
+  private static StepStatus remembered(Workflow wf, String hash, StepStatus waiting) {
+    WorkflowStatus prev = wf.status();
+    if (prev == null || !hash.equals(prev.specHash())) {
+      return waiting;
+    }
+    return prev.steps().stream()
+        .filter(s -> waiting.name().equals(s.name()) && s.state() == StepState.Succeeded)
+        .findFirst().orElse(waiting);
   }
 
   private static StepStatus observe(String step, ObservedJob job, WorkflowSpec spec, Instant now) {
@@ -148,16 +186,24 @@ public final class Planner {
     long timeout = wf.spec().maxStepTimeout();
     return new CreateJob(wf.namespace(), Names.jobName(wf.name(), wf.uid(), s.stepName(), hash),
         wf.name(), wf.uid(), hash, s, Names.jobLabels(wf, s.stepName(), hash),
-        timeout == WorkflowSpec.UNLIMITED ? null : timeout);
+        Names.propagatedKeys(wf), timeout == WorkflowSpec.UNLIMITED ? null : timeout);
   }
 
   private static java.util.Optional<Action> relabel(Workflow wf, ObservedJob j, String hash) {
     Map<String, String> desired = Names.jobLabels(wf, j.step(), hash);
-    if (desired.equals(j.labels())) {
+    Map<String, String> set = new TreeMap<>();
+    desired.forEach((k, v) -> {
+      if (!v.equals(j.labels().get(k))) {
+        set.put(k, v);
+      }
+    });
+    // Only keys the workflow put there may go: a label added by someone else is left alone.
+    List<String> remove = j.propagatedLabels().stream()
+        .filter(k -> !desired.containsKey(k) && j.labels().containsKey(k)).sorted().toList();
+    List<String> propagated = Names.propagatedKeys(wf);
+    if (set.isEmpty() && remove.isEmpty() && propagated.equals(j.propagatedLabels())) {
       return java.util.Optional.empty();
     }
-    List<String> remove = j.labels().keySet().stream()
-        .filter(k -> !desired.containsKey(k)).sorted().toList();
-    return java.util.Optional.of(new PatchJobLabels(j.namespace(), j.name(), desired, remove));
+    return java.util.Optional.of(new PatchJobLabels(j.namespace(), j.name(), set, remove, propagated));
   }
 }

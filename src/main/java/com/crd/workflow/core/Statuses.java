@@ -70,7 +70,7 @@ public final class Statuses {
   /** The reason of the condition that is True, e.g. InvalidSpec for a Failed invalid workflow. */
   public static String activeReason(WorkflowStatus status) {
     return status.conditions().stream().filter(c -> "True".equals(c.status()))
-        .map(Condition::reason).findFirst().orElse("");
+        .map(c -> c.reason() == null ? "" : c.reason()).findFirst().orElse("");
   }
 
   private static WorkflowStatus build(Workflow wf, Phase phase, String message, String reason,
@@ -93,7 +93,7 @@ public final class Statuses {
     String since = format(now);
     if (wf.status() != null) {
       for (Condition c : wf.status().conditions()) {
-        if (c.type().equals(type) && c.status().equals(status) && c.lastTransitionTime() != null) {
+        if (type.equals(c.type()) && status.equals(c.status()) && c.lastTransitionTime() != null) {
           since = c.lastTransitionTime();
         }
       }

@@ -25,6 +25,11 @@ public record WorkflowStatus(
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }
 
+  public WorkflowStatus withSpecHash(String hash) {
+    return new WorkflowStatus(phase, statusChanged, message, progress, hash, observedGeneration,
+        executedSteps, startedSteps, steps, conditions);
+  }
+
   public WorkflowStatus withObservedGeneration(long generation) {
     return new WorkflowStatus(phase, statusChanged, message, progress, specHash, generation,
         executedSteps, startedSteps, steps, conditions);

@@ -65,7 +65,7 @@ public final class Applier {
                   Statuses.REASON_BLOCKED, foreign, clock.instant());
             }
             done++;
-          } catch (ApiException e) {
+          } catch (ApiException | RuntimeException e) {
             jobsOk = false;
             errors.add(describe(p, a, e));
           }
@@ -107,10 +107,13 @@ public final class Applier {
     } catch (ApiException e) {
       errors.add(p.workflowKey() + ": " + e.getMessage());
       return 0;
+    } catch (RuntimeException e) { // one odd object must not stop the other workflows
+      errors.add(p.workflowKey() + ": " + e);
+      return 0;
     }
   }
 
-  private static String describe(Plan p, Action a, ApiException e) {
+  private static String describe(Plan p, Action a, Exception e) {
     return p.workflowKey() + ": " + a.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
@@ -155,10 +158,13 @@ public final class Applier {
 
   private void relabel(PatchJobLabels l) throws ApiException {
     JsonObject labels = new JsonObject();
-    l.labels().forEach(labels::addProperty);
+    l.set().forEach(labels::addProperty);
     l.remove().forEach(k -> labels.add(k, com.google.gson.JsonNull.INSTANCE));
+    JsonObject annotations = new JsonObject();
+    annotations.addProperty(Names.ANNOTATION_PROPAGATED, String.join(",", l.propagatedLabels()));
     JsonObject meta = new JsonObject();
     meta.add("labels", labels);
+    meta.add("annotations", annotations);
     JsonObject patch = new JsonObject();
     patch.add("metadata", meta);
     try {

@@ -1,6 +1,7 @@
 package com.crd.workflow.kube;
 
 import com.crd.workflow.core.Condition;
+import com.crd.workflow.core.Names;
 import com.crd.workflow.core.ObservedJob;
 import com.crd.workflow.core.ObservedJob.JobPhase;
 import com.crd.workflow.core.Phase;
@@ -139,11 +140,17 @@ public final class Convert {
       } catch (IllegalArgumentException e) {
         state = null;
       }
+      if (state == null || Json.str(st, "name") == null) {
+        continue; // not ours to keep: the next write replaces it
+      }
       steps.add(new StepStatus(Json.str(st, "name"), state, Json.str(st, "job"),
           Json.str(st, "message"), Json.str(st, "startedAt"), Json.str(st, "finishedAt")));
     }
     List<Condition> conditions = new ArrayList<>();
     for (JsonObject c : Json.objects(s, "conditions")) {
+      if (Json.str(c, "type") == null || Json.str(c, "status") == null) {
+        continue;
+      }
       conditions.add(new Condition(Json.str(c, "type"), Json.str(c, "status"), Json.str(c, "reason"),
           Json.str(c, "message") == null ? "" : Json.str(c, "message"),
           Json.str(c, "lastTransitionTime"), Json.num(c, 0, "observedGeneration")));
@@ -228,9 +235,17 @@ public final class Convert {
     }
     if (phase == JobPhase.SUCCEEDED) {
       finished = time(Json.str(o, "status", "completionTime"));
+      for (JsonObject c : Json.objects(o, "status", "conditions")) {
+        if (finished == null && "True".equals(Json.str(c, "status"))) {
+          finished = time(Json.str(c, "lastTransitionTime")); // SuccessCriteriaMet comes first
+        }
+      }
     }
+    String propagated = Json.strings(o, "metadata", "annotations").get(Names.ANNOTATION_PROPAGATED);
     return new ObservedJob(Json.str(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
-        Json.strings(o, "metadata", "labels"), phase, reason,
+        Json.strings(o, "metadata", "labels"),
+        propagated == null || propagated.isEmpty() ? List.of() : List.of(propagated.split(",")),
+        phase, reason,
         time(Json.str(o, "metadata", "creationTimestamp")), time(Json.str(o, "status", "startTime")),
         finished, Json.at(o, "metadata", "deletionTimestamp") != null);
   }

@@ -30,7 +30,9 @@ public final class EventRecorder {
     involved.addProperty("name", workflow);
     involved.addProperty("uid", uid);
     JsonObject meta = new JsonObject();
-    String prefix = workflow.length() > 200 ? workflow.substring(0, 200) : workflow;
+    // A cut name may end in '.' or '-', which the API server would reject as an Event name.
+    String prefix = (workflow.length() > 200 ? workflow.substring(0, 200) : workflow)
+        .replaceAll("[^a-z0-9]+$", "");
     meta.addProperty("name", prefix + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     meta.addProperty("namespace", ns);
     JsonObject source = new JsonObject();

@@ -47,13 +47,15 @@ public final class JobSpecs {
             .name(c.jobName())
             .namespace(c.namespace())
             .labels(c.labels())
+            .annotations(Map.of(Names.ANNOTATION_PROPAGATED, String.join(",", c.propagatedLabels())))
             .ownerReferences(List.of(new V1OwnerReference()
                 .apiVersion(Names.GROUP + "/" + Names.VERSION)
                 .kind(Names.KIND)
                 .name(c.workflowName())
                 .uid(c.workflowUid())
-                .controller(true)
-                .blockOwnerDeletion(true))))
+                // No blockOwnerDeletion: it needs workflows/finalizers rights on clusters that
+                // enforce owner-reference permissions, and background deletion does not use it.
+                .controller(true))))
         .spec(new V1JobSpec()
             .backoffLimit(BACKOFF_LIMIT)
             .activeDeadlineSeconds(c.activeDeadlineSeconds())

@@ -68,6 +68,11 @@ public final class KubeApi {
     return call("create", "POST", path, List.of(), body, "application/json");
   }
 
+  /** PUT: the body's metadata.resourceVersion makes it conditional. */
+  public JsonObject replace(String path, JsonObject body) throws ApiException {
+    return call("update", "PUT", path, List.of(), body, "application/json");
+  }
+
   public JsonObject mergePatch(String path, JsonObject patch) throws ApiException {
     return call("patch", "PATCH", path, List.of(), patch, MERGE_PATCH);
   }

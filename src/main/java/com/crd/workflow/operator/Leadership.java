@@ -4,8 +4,8 @@ import com.crd.workflow.Log;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.kubernetes.client.openapi.ApiClient;
+import com.crd.workflow.kube.JsonLeaseLock;
+import com.crd.workflow.kube.KubeApi;
 import java.time.Duration;
 import java.util.Date;
 import java.util.function.Consumer;
@@ -15,15 +15,15 @@ import java.util.function.Consumer;
  * flips it at once, and the elector tries again for as long as the process runs.
  */
 public final class Leadership implements Runnable {
-  private final LeaseLock lock;
+  private final JsonLeaseLock lock;
   private final Duration leaseDuration;
   private final Consumer<Boolean> onChange;
   private volatile boolean leading;
   private volatile boolean stopped;
   private volatile LeaderElector elector;
 
-  public Leadership(ApiClient client, Settings s, Consumer<Boolean> onChange) {
-    this.lock = new LeaseLock(s.leaseNamespace(), s.leaseName(), s.identity(), client);
+  public Leadership(KubeApi api, Settings s, Consumer<Boolean> onChange) {
+    this.lock = new JsonLeaseLock(api, s.leaseNamespace(), s.leaseName(), s.identity());
     this.leaseDuration = s.leaseDuration();
     this.onChange = onChange;
   }

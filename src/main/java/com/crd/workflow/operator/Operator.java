@@ -62,7 +62,9 @@ public final class Operator {
     ApiClient watchClient = client(settings, Duration.ofSeconds(330)); // beyond the watch timeout
     KubeApi api = new KubeApi(client, metrics::apiCall);
     Clock clock = Clock.systemUTC();
-    leadership = settings.leaderElect() ? new Leadership(client, settings, this::leaderChanged) : null;
+    // Lease calls are not counted as API metrics: renewals would drown the reconcile traffic.
+    leadership = settings.leaderElect()
+        ? new Leadership(new KubeApi(client, null), settings, this::leaderChanged) : null;
     Applier applier = new Applier(api, clock, new EventRecorder(api, clock, settings.identity()),
         () -> !stopping && (leadership == null || leadership.leading()));
     reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces());

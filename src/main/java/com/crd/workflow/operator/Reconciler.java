@@ -69,8 +69,21 @@ public final class Reconciler {
           jobs.add(Convert.job(o));
         }
       }
-      plans = Planner.planAll(workflows.values(), jobs, clock.instant());
-      Applier.Result result = applier.apply(plans, workflows);
+      plans = new ArrayList<>();
+      List<String> planErrors = new ArrayList<>();
+      Map<String, List<ObservedJob>> byOwner = Planner.byOwner(jobs);
+      for (Workflow wf : workflows.values()) {
+        try {
+          plans.add(Planner.plan(wf, Planner.jobsOf(wf, byOwner), clock.instant()));
+        } catch (RuntimeException e) { // an object no real API server would return: skip only it
+          planErrors.add(wf.key() + ": cannot plan: " + e);
+        }
+      }
+      Planner.sweep(workflows.values(), jobs).ifPresent(plans::add);
+      Applier.Result applied = applier.apply(plans, workflows);
+      List<String> errors = new ArrayList<>(planErrors);
+      errors.addAll(applied.errors());
+      Applier.Result result = new Applier.Result(applied.actions(), errors);
       for (Plan p : plans) {
         for (Action a : p.actions()) {
           metrics.action(a.getClass().getSimpleName());

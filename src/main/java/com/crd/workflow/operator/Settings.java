@@ -104,7 +104,18 @@ public record Settings(
         bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
         duration("lease-duration", values.get("lease-duration")),
         level(values.get("log-level")), format(values.get("log-format")),
-        kubeconfig.isEmpty() ? null : kubeconfig, identity(env));
+        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env));
+  }
+
+  /** KUBECONFIG may list several files, like kubectl's: the first one that exists is used. */
+  static String firstKubeconfig(String value) {
+    String[] paths = value.split(java.io.File.pathSeparator);
+    for (String p : paths) {
+      if (!p.isEmpty() && new java.io.File(p).isFile()) {
+        return p;
+      }
+    }
+    return paths.length > 0 && !paths[0].isEmpty() ? paths[0] : value;
   }
 
   static Duration duration(String flag, String v) throws BadFlag {

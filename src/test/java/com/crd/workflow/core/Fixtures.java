@@ -56,7 +56,7 @@ final class Fixtures {
   static ObservedJob job(Workflow w, String step, JobPhase phase, String reason, Instant started) {
     String hash = Names.specHash(w.spec());
     return new ObservedJob(w.namespace(), Names.jobName(w.name(), w.uid(), step, hash),
-        Names.jobLabels(w, step, hash), phase, reason, started, started,
+        Names.jobLabels(w, step, hash), Names.propagatedKeys(w), phase, reason, started, started,
         phase == JobPhase.RUNNING ? null : started.plusSeconds(1), false);
   }
 
@@ -110,11 +110,14 @@ final class Fixtures {
             throw new AssertionError("second Job for " + c.jobName());
           }
           jobs.put(c.jobName(), new ObservedJob(c.namespace(), c.jobName(), c.labels(),
-              JobPhase.RUNNING, null, now, null, null, false));
+              c.propagatedLabels(), JobPhase.RUNNING, null, now, null, null, false));
         } else if (a instanceof PatchJobLabels l) {
           ObservedJob j = jobs.get(l.jobName());
-          jobs.put(j.name(), new ObservedJob(j.namespace(), j.name(), l.labels(), j.phase(),
-              j.reason(), j.creationTime(), j.startTime(), j.finishTime(), j.deleting()));
+          Map<String, String> labels = new TreeMap<>(j.labels());
+          l.remove().forEach(labels::remove);
+          labels.putAll(l.set()); // merge-patch semantics, as the API server applies it
+          jobs.put(j.name(), new ObservedJob(j.namespace(), j.name(), labels, l.propagatedLabels(),
+              j.phase(), j.reason(), j.creationTime(), j.startTime(), j.finishTime(), j.deleting()));
         } else if (a instanceof PatchStatus s) {
           workflow = withStatus(workflow, s.status());
         }
@@ -123,7 +126,8 @@ final class Fixtures {
 
     void finish(String jobName, JobPhase phase, String reason, Instant at) {
       ObservedJob j = jobs.get(jobName);
-      jobs.put(jobName, new ObservedJob(j.namespace(), j.name(), j.labels(), phase, reason,
+      jobs.put(jobName, new ObservedJob(j.namespace(), j.name(), j.labels(), j.propagatedLabels(),
+          phase, reason,
           j.creationTime(), j.creationTime(), at, false));
     }
   }

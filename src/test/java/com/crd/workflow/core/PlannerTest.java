@@ -103,7 +103,7 @@ class PlannerTest {
     rows.add(row("a Job that never started is timed out from its creation", () -> {
       Workflow w = wf(CHAIN3);
       String hash = Names.specHash(CHAIN3);
-      ObservedJob pending = new ObservedJob("ns", "j", Names.jobLabels(w, "a", hash),
+      ObservedJob pending = new ObservedJob("ns", "j", Names.jobLabels(w, "a", hash), List.of(),
           JobPhase.RUNNING, null, T0, null, null, false);
       assertEquals("step a timed out after 60s",
           Planner.plan(w, List.of(pending), T0.plusSeconds(100)).status().message());
@@ -150,11 +150,41 @@ class PlannerTest {
       Plan p = Planner.plan(w, jobs, T0);
       assertEquals(2, relabels(p).size());
       for (var patch : relabels(p)) {
-        assertEquals("b", patch.labels().get("team"));
-        assertEquals("prod", patch.labels().get("env"));
+        assertEquals(Map.of("team", "b", "env", "prod"), patch.set());
         assertEquals(List.of("drop"), patch.remove());
-        assertEquals(Names.MANAGER, patch.labels().get(Names.LABEL_MANAGED_BY));
+        assertEquals(List.of("env", "team"), patch.propagatedLabels());
       }
+    }));
+    rows.add(row("a label someone else added to a Job is left alone", () -> {
+      Workflow w = wf(CHAIN3, Map.of("team", "a"));
+      ObservedJob a = job(w, "a", JobPhase.RUNNING);
+      Map<String, String> labels = new java.util.HashMap<>(a.labels());
+      labels.put("kueue.x-k8s.io/queue-name", "q");
+      ObservedJob touched = new ObservedJob(a.namespace(), a.name(), labels, a.propagatedLabels(),
+          a.phase(), null, T0, T0, null, false);
+      assertEquals(List.of(), relabels(Planner.plan(w, List.of(touched), T0)));
+    }));
+    rows.add(row("a succeeded step whose Job was cleaned up is not run again", () -> {
+      Workflow w = wf(CHAIN3);
+      Plan mid = Planner.plan(w, List.of(job(w, "a", JobPhase.SUCCEEDED), job(w, "b", JobPhase.RUNNING)), T0);
+      Plan p = Planner.plan(withStatus(w, mid.status()), List.of(job(w, "b", JobPhase.SUCCEEDED)), T0);
+      assertEquals(List.of("c"), created(p));
+      assertEquals(List.of("a", "b"), p.status().executedSteps());
+    }));
+    rows.add(row("a finished status written without a spec hash is adopted, never re-run", () -> {
+      Workflow w = wf(CHAIN3);
+      WorkflowStatus old = new WorkflowStatus(Phase.Completed, "2025-01-01T00:00:00Z", "done", null,
+          null, 1, List.of("a", "b", "c"), List.of(), List.of(), List.of());
+      Plan p = Planner.plan(withStatus(w, old), List.of(), T0);
+      assertEquals(List.of(), created(p));
+      assertEquals(Phase.Completed, p.status().phase());
+      assertEquals(Names.specHash(CHAIN3), p.status().specHash());
+    }));
+    rows.add(row("a status with incomplete conditions does not break planning", () -> {
+      Workflow w = wf(CHAIN3);
+      WorkflowStatus odd = new WorkflowStatus(Phase.Started, null, null, null, null, 0, null, null,
+          null, List.of(new Condition(null, null, null, null, null, 0)));
+      assertEquals(Phase.Started, Planner.plan(withStatus(w, odd), List.of(), T0).status().phase());
     }));
     rows.add(row("a workflow without labels gives Jobs only the operator's labels", () -> {
       Plan p = Planner.plan(wf(CHAIN3), List.of(), T0);

@@ -17,7 +17,9 @@ class JobSpecsTest {
     Map<String, String> labels = Map.of("team", "a", "app.kubernetes.io/managed-by", "workflow-operator",
         "workflow.crd.com/step", "build");
     V1Job job = JobSpecs.desiredJob(new CreateJob("ns", "wf-build-123", "wf", "uid-1", "hash",
-        new Step("build", "busybox:1.36", List.of("sh", "-c", "true"), List.of()), labels, 60L));
+        new Step("build", "busybox:1.36", List.of("sh", "-c", "true"), List.of()), labels,
+        List.of("team"), 60L));
+    assertEquals("team", job.getMetadata().getAnnotations().get("workflow.crd.com/propagated-labels"));
     assertEquals("wf-build-123", job.getMetadata().getName());
     assertEquals(labels, job.getMetadata().getLabels());
     var owner = job.getMetadata().getOwnerReferences().get(0);
@@ -38,7 +40,7 @@ class JobSpecsTest {
   @DisplayName("unlimited steps get no deadline and a null command keeps the image's entrypoint")
   void unlimitedAndDefaultCommand() {
     V1Job job = JobSpecs.desiredJob(new CreateJob("ns", "j", "wf", "u", "h",
-        new Step("s", "img", null, List.of()), Map.of(), null));
+        new Step("s", "img", null, List.of()), Map.of(), List.of(), null));
     assertNull(job.getSpec().getActiveDeadlineSeconds());
     // client-java models start lists empty; an empty command means "not set" to the API server.
     var command = job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();

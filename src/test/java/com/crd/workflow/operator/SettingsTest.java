@@ -42,6 +42,14 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("KUBECONFIG listing several files uses the first that exists, as kubectl does")
+  void kubeconfigList() throws Exception {
+    java.nio.file.Path real = java.nio.file.Files.createTempFile("kubeconfig", ".yaml");
+    Settings s = parse(Map.of("KUBECONFIG", "/no/such/file:" + real));
+    assertEquals(real.toString(), s.kubeconfig());
+  }
+
+  @Test
   @DisplayName("bad flags and values get one clear message")
   void badInput() {
     assertEquals("unknown flag --bogus",
