@@ -23,9 +23,13 @@ public final class JsonLeaseLock implements Lock {
   private final String name;
   private final String identity;
   private final AtomicReference<JsonObject> last = new AtomicReference<>();
+  private final Runnable unavailable;
 
-  public JsonLeaseLock(KubeApi api, String namespace, String name, String identity) {
+  /** @param unavailable called when the server does not serve Leases at all */
+  public JsonLeaseLock(KubeApi api, String namespace, String name, String identity,
+      Runnable unavailable) {
     this.api = api;
+    this.unavailable = unavailable;
     this.namespace = namespace;
     this.name = name;
     this.identity = identity;
@@ -62,6 +66,9 @@ public final class JsonLeaseLock implements Lock {
       last.set(api.create(path(), lease));
       return true;
     } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        unavailable.run(); // neither the Lease nor its collection exists on this server
+      }
       Log.debug("lease create failed", "lease", describe(), "error", e.getMessage());
       return false;
     }

@@ -20,10 +20,12 @@ public final class Leadership implements Runnable {
   private final Consumer<Boolean> onChange;
   private volatile boolean leading;
   private volatile boolean stopped;
+  private volatile boolean withoutLease;
   private volatile LeaderElector elector;
 
   public Leadership(KubeApi api, Settings s, Consumer<Boolean> onChange) {
-    this.lock = new JsonLeaseLock(api, s.leaseNamespace(), s.leaseName(), s.identity());
+    this.lock = new JsonLeaseLock(api, s.leaseNamespace(), s.leaseName(), s.identity(),
+        this::withoutLease);
     this.leaseDuration = s.leaseDuration();
     this.onChange = onChange;
   }
@@ -51,7 +53,30 @@ public final class Leadership implements Runnable {
     }
   }
 
+  /**
+   * The server answers 404 for creating the Lease: it does not serve coordination.k8s.io (some
+   * emulated or minimal API servers) or the lease namespace does not exist. Waiting forever would
+   * leave the operator idle; acting is safe because every action is idempotent (deterministic Job
+   * names, resourceVersion-guarded status writes), so run as if leading and say so loudly.
+   */
+  private void withoutLease() {
+    if (!stopped) {
+      Log.error("cannot create the leader election Lease (HTTP 404): acting without leader"
+          + " election; run a single replica or fix --lease-namespace", "lease", lock.describe());
+      stopped = true;
+      set(true);
+      withoutLease = true;
+      LeaderElector e = elector;
+      if (e != null) {
+        new Thread(e::close, "lease-fallback").start(); // not from the elector's own thread
+      }
+    }
+  }
+
   private void set(boolean now) {
+    if (withoutLease) {
+      return; // leading for good: nothing to lose
+    }
     if (leading != now) {
       leading = now;
       Log.info(now ? "became leader" : "not leading", "lease", lock.describe(),
@@ -63,7 +88,7 @@ public final class Leadership implements Runnable {
   /** Stops campaigning and, if this replica held the lease, hands it back so a peer takes over now. */
   public void release() {
     stopped = true;
-    boolean held = leading;
+    boolean held = leading && !withoutLease;
     leading = false;
     LeaderElector e = elector;
     if (e != null) {

@@ -30,6 +30,7 @@ public final class Operator {
   private final Loop loop;
   private final List<Watcher> watchers = new ArrayList<>();
   private volatile boolean stopping;
+  private int failedTicks; // only the loop thread touches it
   private Leadership leadership;
   private HealthServer health;
   private Reconciler reconciler;
@@ -101,7 +102,8 @@ public final class Operator {
     try {
       loop.run(() -> {
         if (leadership == null || leadership.leading()) {
-          reconciler.tick();
+          failedTicks = reconciler.tick() ? 0 : failedTicks + 1;
+          backOff();
         }
       });
       watchers.forEach(Watcher::stop);
@@ -121,6 +123,25 @@ public final class Operator {
       }
     }
     return 0;
+  }
+
+  /**
+   * After failed ticks, wait (0.25 s doubling to 10 s) before the next: watch events would
+   * otherwise retry at once against a server that is throttling (429) or failing.
+   */
+  private void backOff() {
+    if (failedTicks == 0) {
+      return;
+    }
+    long until = System.nanoTime() + Math.min(10_000L, 250L << Math.min(failedTicks - 1, 6)) * 1_000_000;
+    while (!stopping && System.nanoTime() < until) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   public void stop() {

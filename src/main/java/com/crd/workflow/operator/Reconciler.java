@@ -48,7 +48,8 @@ public final class Reconciler {
     return lastError;
   }
 
-  public void tick() {
+  /** Runs one tick; true when everything listed and every action succeeded. */
+  public boolean tick() {
     long start = System.nanoTime();
     List<Plan> plans = null;
     Map<String, String> namespaceOf = new HashMap<>();
@@ -104,5 +105,6 @@ public final class Reconciler {
       lastSuccessNanos = System.nanoTime();
     }
     metrics.tick((System.nanoTime() - start) / 1e9, ok, plans, namespaceOf);
+    return ok;
   }
 }

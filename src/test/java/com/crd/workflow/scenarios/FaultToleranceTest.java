@@ -107,6 +107,18 @@ class FaultToleranceTest {
         .until(() -> "Completed".equals(wfs.status("handover", "chain")));
   }
 
+  @Test
+  @DisplayName("a server that does not serve Leases: the operator says so and acts anyway")
+  void noLeaseApi() throws Exception {
+    Workflows wfs = start(null);
+    cluster.server().failNext("*", "/leases", 404, 100_000);
+    cluster.setOperators(1);
+    wfs.create(chain(wfs, "nolease", "chain"));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("nolease", "chain")));
+    assertEquals(3, wfs.jobs("nolease").size());
+  }
+
   private String holder() {
     JsonObject lease = cluster.server().get("leases", "default", "workflow-operator");
     String h = lease == null ? null : Json.str(lease, "spec", "holderIdentity");
