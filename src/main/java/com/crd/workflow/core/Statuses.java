@@ -47,7 +47,7 @@ public final class Statuses {
   }
 
   static WorkflowStatus invalid(Workflow wf, String hash, String problems, Instant now) {
-    return build(wf, Phase.Failed, "invalid spec: " + problems, REASON_INVALID, hash,
+    return build(wf, Phase.Failed, problems, REASON_INVALID, hash,
         List.of(), List.of(), List.of(), now);
   }
 

@@ -47,22 +47,22 @@ public final class Validation {
             + " digits and '-', starting and ending with a letter or digit, at most 63 characters)");
       }
       if (!names.add(name)) {
-        problems.add("duplicate step name \"" + name + "\"");
+        problems.add("duplicate step name " + name);
       }
       if (s.image() == null || s.image().isBlank()) {
-        problems.add("step \"" + name + "\": image must not be empty");
+        problems.add("step " + name + ": image must not be empty");
       }
       if (s.dependsOn().size() > MAX_DEPENDENCIES) {
-        problems.add("step \"" + name + "\": dependsOn lists " + s.dependsOn().size()
+        problems.add("step " + name + ": dependsOn lists " + s.dependsOn().size()
             + " steps; at most " + MAX_DEPENDENCIES + " are allowed");
       }
     }
     for (Step s : steps) {
       for (String dep : s.dependsOn()) {
         if (dep.equals(s.stepName())) {
-          problems.add("step \"" + s.stepName() + "\" depends on itself");
+          problems.add("step " + s.stepName() + " depends on itself");
         } else if (!names.contains(dep)) {
-          problems.add("step \"" + s.stepName() + "\" depends on unknown step \"" + dep + "\"");
+          problems.add("step " + s.stepName() + " depends on unknown step " + dep);
         }
       }
     }

@@ -178,24 +178,45 @@ public final class Applier {
     }
   }
 
+  /**
+   * A 404 on /status while the Workflow exists means the server keeps status in the object
+   * itself (a CRD installed without the status subresource): write it there. False when the
+   * Workflow is gone.
+   */
+  private boolean statusWithoutSubresource(String path, JsonObject patch) throws ApiException {
+    try {
+      api.get(path);
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+    api.mergePatch(path, patch);
+    return true;
+  }
+
   private void writeStatus(PatchStatus s) throws ApiException {
     JsonObject meta = new JsonObject();
     meta.addProperty("resourceVersion", s.resourceVersion()); // a concurrent writer gets a 409
     JsonObject patch = new JsonObject();
     patch.add("metadata", meta);
     patch.add("status", Convert.toJson(s.status()));
+    String path = Paths.workflow(s.namespace(), s.workflowName());
     try {
-      api.mergePatch(Paths.workflow(s.namespace(), s.workflowName()) + "/status", patch);
+      api.mergePatch(path + "/status", patch);
     } catch (ApiException e) {
       if (e.getCode() == 404) {
-        return; // deleted meanwhile: nothing to report on
-      }
-      if (e.getCode() == 409) {
+        if (!statusWithoutSubresource(path, patch)) {
+          return; // deleted meanwhile: nothing to report on
+        }
+      } else if (e.getCode() == 409) {
         Log.info("status changed meanwhile, retrying next tick", "namespace", s.namespace(),
             "workflow", s.workflowName());
         return;
+      } else {
+        throw e;
       }
-      throw e;
     }
     Log.info("status", "namespace", s.namespace(), "workflow", s.workflowName(),
         "status", s.status().phase(), "progress", s.status().progress(),

@@ -233,6 +233,16 @@ public final class Convert {
         phase = JobPhase.SUCCEEDED;
       }
     }
+    if (phase == JobPhase.RUNNING) {
+      // No terminal condition (an older or simpler controller): read the counters the way the
+      // Job controller does.
+      if (Json.num(o, 0, "status", "succeeded") >= Json.num(o, 1, "spec", "completions")) {
+        phase = JobPhase.SUCCEEDED;
+      } else if (Json.num(o, 0, "status", "failed") > Json.num(o, 6, "spec", "backoffLimit")) {
+        phase = JobPhase.FAILED;
+        reason = "BackoffLimitExceeded";
+      }
+    }
     if (phase == JobPhase.SUCCEEDED) {
       finished = time(Json.str(o, "status", "completionTime"));
       for (JsonObject c : Json.objects(o, "status", "conditions")) {

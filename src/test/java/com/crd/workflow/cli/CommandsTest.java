@@ -91,15 +91,15 @@ class CommandsTest {
         Arguments.of("cycle.yaml",
             "workflow cycle: dependency cycle: build -> test -> build"),
         Arguments.of("unknown-dependency.yaml",
-            "workflow unknown-dependency: step \"publish\" depends on unknown step \"biuld\""),
+            "workflow unknown-dependency: step publish depends on unknown step biuld"),
         Arguments.of("duplicate-step.yaml",
-            "workflow duplicate-step: duplicate step name \"build\""),
+            "workflow duplicate-step: duplicate step name build"),
         Arguments.of("bad-step-name.yaml",
             "workflow bad-step-name: step \"Build_Step\": stepName must be a DNS-1123 label"
                 + " (lowercase letters, digits and '-', starting and ending with a letter or digit,"
                 + " at most 63 characters)"),
         Arguments.of("empty-image.yaml",
-            "workflow empty-image: step \"build\": image must not be empty"));
+            "workflow empty-image: step build: image must not be empty"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -224,7 +224,7 @@ class PlannerTest {
     rows.add(row("a cycle: Failed with the cycle named, and no Jobs", () -> {
       Plan p = Planner.plan(wf(spec(step("a", "b"), step("b", "a"), step("c"))), List.of(), T0);
       assertEquals(Phase.Failed, p.status().phase());
-      assertEquals("invalid spec: dependency cycle: a -> b -> a", p.status().message());
+      assertEquals("dependency cycle: a -> b -> a", p.status().message());
       assertEquals(List.of(), created(p));
       assertEquals(Statuses.REASON_INVALID, condition(p.status(), "Failed").reason());
     }));
@@ -232,7 +232,7 @@ class PlannerTest {
       Workflow w = new Workflow("ns", "bad", "u", Map.of(), 1, "1", false, null,
           "spec.containers must be a list", null);
       Plan p = Planner.plan(w, List.of(), T0);
-      assertEquals("invalid spec: spec.containers must be a list", p.status().message());
+      assertEquals("spec.containers must be a list", p.status().message());
       assertEquals(List.of(), created(p));
     }));
     rows.add(row("a spec turned invalid deletes the Jobs of the previous spec", () -> {

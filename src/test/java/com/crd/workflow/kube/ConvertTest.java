@@ -87,6 +87,17 @@ class ConvertTest {
     assertEquals(JobPhase.RUNNING, job("{'conditions':[{'type':'Failed','status':'False'}]}").phase());
   }
 
+  @Test
+  @DisplayName("without conditions, the counters decide as the Job controller would")
+  void jobCounters() {
+    assertEquals(JobPhase.SUCCEEDED, job("{'succeeded':1}").phase());
+    assertEquals(JobPhase.RUNNING, job("{'failed':1,'active':1}").phase(), "a retry is left (default 6)");
+    ObservedJob spent = Convert.job(json("{'metadata':{'name':'j','namespace':'ns'},"
+        + "'spec':{'backoffLimit':1},'status':{'failed':2}}"));
+    assertEquals(JobPhase.FAILED, spent.phase());
+    assertEquals("BackoffLimitExceeded", spent.reason());
+  }
+
   private static ObservedJob job(String status) {
     return Convert.job(json("{'metadata':{'name':'j','namespace':'ns',"
         + "'creationTimestamp':'2026-01-01T00:00:00Z','labels':{'a':'b'}},'status':" + status + "}"));
