@@ -70,7 +70,15 @@ public final class Operator {
         () -> !stopping && (leadership == null || leadership.leading()));
     reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces());
     if (settings.metricsPort() >= 0) {
-      health = new HealthServer(settings.metricsPort(), metrics, this::notReady);
+      try {
+        health = new HealthServer(settings.metricsPort(), metrics, this::notReady);
+      } catch (java.net.BindException e) {
+        // A second instance on one machine must still reconcile; probes on the configured port
+        // will fail and show the conflict.
+        health = new HealthServer(0, metrics, this::notReady);
+        Log.error("metrics port in use, serving on another port instead",
+            "wanted", settings.metricsPort(), "port", health.port());
+      }
       Log.info("serving metrics", "port", health.port());
     }
     List<String> scopes = settings.namespaces().isEmpty()

@@ -66,6 +66,9 @@ public record Settings(
     Map<String, String> values = new LinkedHashMap<>();
     for (Flag f : FLAGS) {
       String e = env.apply(f.env());
+      if (e == null && f.name().equals("namespaces")) {
+        e = env.apply("WATCH_NAMESPACE"); // the operator-sdk convention, singular
+      }
       values.put(f.name(), e != null ? e : f.dflt());
     }
     List<String> rest = new ArrayList<>(Arrays.asList(args));
@@ -74,7 +77,7 @@ public record Settings(
       if (!a.startsWith("--")) {
         throw new BadFlag("unexpected argument: " + a);
       }
-      String name = a.substring(2);
+      String name = a.substring(2).replaceFirst("^namespace(?==|$)", "namespaces");
       String value;
       int eq = name.indexOf('=');
       if (!values.containsKey(eq >= 0 ? name.substring(0, eq) : name)) {

@@ -42,6 +42,14 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("--namespace and WATCH_NAMESPACE are accepted as the operator-sdk spells them")
+  void namespaceAliases() throws Exception {
+    assertEquals(List.of("a"), parse(Map.of("WATCH_NAMESPACE", "a")).namespaces());
+    assertEquals(List.of("b", "c"), parse(Map.of(), "--namespace", "b,c").namespaces());
+    assertEquals(List.of("d"), parse(Map.of(), "--namespace=d").namespaces());
+  }
+
+  @Test
   @DisplayName("KUBECONFIG listing several files uses the first that exists, as kubectl does")
   void kubeconfigList() throws Exception {
     java.nio.file.Path real = java.nio.file.Files.createTempFile("kubeconfig", ".yaml");

@@ -119,6 +119,24 @@ class FaultToleranceTest {
     assertEquals(3, wfs.jobs("nolease").size());
   }
 
+  @Test
+  @DisplayName("a second instance whose metrics port is taken still runs, on another port")
+  void metricsPortTaken() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Workflows wfs = start(List.of("--tick-period", "2s", "--lease-namespace", "default",
+        "--lease-duration", "3s", "--metrics-port", String.valueOf(port)));
+    cluster.setOperators(2);
+    assertEquals(port, cluster.operators().metricsPort());
+    cluster.stopFirstGracefully(); // the one on the configured port: the other must take over
+    wfs.create(chain(wfs, "ports", "chain"));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("ports", "chain")));
+    assertNotEquals(port, cluster.operators().metricsPort());
+  }
+
   private String holder() {
     JsonObject lease = cluster.server().get("leases", "default", "workflow-operator");
     String h = lease == null ? null : Json.str(lease, "spec", "holderIdentity");
