@@ -24,9 +24,15 @@ public final class JobSpecs {
 
   private JobSpecs() {}
 
+  /**
+   * The Job as sent: client-java's models serialize every unset list and map as empty, which a
+   * server older than the client may not know (e.g. restartPolicyRules); unset means absent.
+   */
   public static com.google.gson.JsonObject desiredJobJson(CreateJob c) {
-    return com.google.gson.JsonParser.parseString(new io.kubernetes.client.openapi.JSON()
-        .serialize(desiredJob(c))).getAsJsonObject();
+    com.google.gson.JsonObject job = com.google.gson.JsonParser.parseString(
+        new io.kubernetes.client.openapi.JSON().serialize(desiredJob(c))).getAsJsonObject();
+    Json.pruneEmpty(job);
+    return job;
   }
 
   public static V1Job desiredJob(CreateJob c) {

@@ -63,6 +63,26 @@ public final class Json {
     return out;
   }
 
+  /** Removes, recursively, members that are empty lists or empty objects. */
+  public static void pruneEmpty(JsonObject o) {
+    for (String key : List.copyOf(o.keySet())) {
+      JsonElement e = o.get(key);
+      if (e instanceof JsonObject child) {
+        pruneEmpty(child);
+      } else if (e instanceof JsonArray a) {
+        a.forEach(x -> {
+          if (x instanceof JsonObject child) {
+            pruneEmpty(child);
+          }
+        });
+      }
+      if ((e instanceof JsonObject child && child.size() == 0)
+          || (e instanceof JsonArray a && a.isEmpty())) {
+        o.remove(key);
+      }
+    }
+  }
+
   public static JsonArray array(List<String> items) {
     JsonArray a = new JsonArray();
     items.forEach(a::add);

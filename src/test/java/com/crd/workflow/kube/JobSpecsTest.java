@@ -45,5 +45,9 @@ class JobSpecsTest {
     // client-java models start lists empty; an empty command means "not set" to the API server.
     var command = job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
     assertTrue(command == null || command.isEmpty(), String.valueOf(command));
+    String sent = JobSpecs.desiredJobJson(new CreateJob("ns", "j", "wf", "u", "h",
+        new Step("s", "img", null, List.of()), Map.of(), List.of(), null)).toString();
+    assertFalse(sent.contains("[]") || sent.contains("{}"), "unset fields are absent: " + sent);
+    assertFalse(sent.contains("\"command\""), sent);
   }
 }
