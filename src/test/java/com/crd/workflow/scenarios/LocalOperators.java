@@ -31,6 +31,11 @@ public final class LocalOperators implements AutoCloseable {
     }
   }
 
+  /** Log file of the oldest running instance. */
+  public synchronized Path logOfOldest() {
+    return running.get(0).log();
+  }
+
   /** Metrics port of the oldest running instance. */
   public synchronized int metricsPort() {
     return running.get(0).metricsPort();

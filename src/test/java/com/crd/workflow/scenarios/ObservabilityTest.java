@@ -89,6 +89,11 @@ class ObservabilityTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ticks().orElseThrow() >= ticks + 3);
     assertEquals(List.of("Started", "StepStarted", "StepSucceeded", "StepStarted", "StepSucceeded",
         "Completed"), reasons("story", "tale"));
+    long logSize = java.nio.file.Files.size(cluster.operators().logOfOldest());
+    long idle = cluster.ticks().orElseThrow();
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ticks().orElseThrow() >= idle + 3);
+    assertEquals(logSize, java.nio.file.Files.size(cluster.operators().logOfOldest()),
+        "no-op ticks log nothing");
     assertCondition("story", "tale", "Completed", "True");
     assertCondition("story", "tale", "Failed", "False");
 
