@@ -40,6 +40,16 @@ class PlannerTest {
       assertEquals("0/4", p.status().progress());
       assertEquals(Statuses.format(T0), p.status().statusChanged());
     }));
+    rows.add(row("a workflow the CRD defaulted to Created becomes Started with its roots", () -> {
+      WorkflowStatus created = new WorkflowStatus(Phase.Created, null, null, null, null, 0, null,
+          null, null, null);
+      Plan p = Planner.plan(withStatus(wf(DIAMOND), created), List.of(), T0);
+      assertEquals(List.of("a"), created(p));
+      assertEquals(Phase.Started, p.status().phase());
+      assertEquals(Statuses.format(T0), p.status().statusChanged());
+      assertEquals(List.of("Started", "StepStarted"),
+          statusPatch(p).events().stream().map(WorkflowEvent::reason).toList());
+    }));
     rows.add(row("b waits while a runs", () -> {
       Workflow w = wf(CHAIN3);
       Plan p = Planner.plan(w, List.of(job(w, "a", JobPhase.RUNNING)), T0.plusSeconds(5));
