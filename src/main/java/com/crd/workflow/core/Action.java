@@ -19,8 +19,12 @@ public sealed interface Action {
       List<String> propagatedLabels,
       Long activeDeadlineSeconds) implements Action {}
 
-  /** Delete a Job and (background propagation) its pods. */
-  record DeleteJob(String namespace, String jobName, String why) implements Action {}
+  /**
+   * Delete a Job and (background propagation) its pods. {@code orphanOf} is the workflow uid an
+   * orphaned Job names, so the applier can make sure that workflow is really gone; null otherwise.
+   */
+  record DeleteJob(String namespace, String jobName, String why, String orphanOf)
+      implements Action {}
 
   /**
    * Bring a Job's labels in line with its workflow: set {@code set}, delete {@code remove} (keys

@@ -60,7 +60,8 @@ public final class Planner {
       boolean managed = Names.MANAGER.equals(j.labels().get(Names.LABEL_MANAGED_BY))
           && j.workflowUid() != null;
       if (managed && !owners.contains(j.namespace() + "/" + j.workflowUid()) && !j.deleting()) {
-        orphans.add(new DeleteJob(j.namespace(), j.name(), "its workflow no longer exists"));
+        orphans.add(new DeleteJob(j.namespace(), j.name(), "its workflow no longer exists",
+            j.workflowUid()));
       }
     }
     return orphans.isEmpty() ? java.util.Optional.empty()
@@ -87,7 +88,7 @@ public final class Planner {
       boolean ours = valid && hash.equals(j.specHash()) && stepNames.contains(j.step());
       if (!ours) {
         if (!j.deleting()) {
-          actions.add(new DeleteJob(j.namespace(), j.name(), "it belongs to a previous spec"));
+          actions.add(new DeleteJob(j.namespace(), j.name(), "it belongs to a previous spec", null));
         }
       } else if (current.putIfAbsent(j.step(), j) == null) {
         relabel(wf, j, hash).ifPresent(actions::add);

@@ -118,6 +118,12 @@ public final class Applier {
   }
 
   private void delete(DeleteJob d) throws ApiException {
+    if (d.orphanOf() != null && workflowExists(d.namespace(), d.orphanOf())) {
+      // Created after this tick listed workflows (another replica, a hand-over): not an orphan.
+      Log.info("job's workflow appeared meanwhile, keeping it", "namespace", d.namespace(),
+          "job", d.jobName());
+      return;
+    }
     try {
       api.delete(Paths.job(d.namespace(), d.jobName()));
       Log.info("deleted job", "namespace", d.namespace(), "job", d.jobName(), "why", d.why());
@@ -127,6 +133,12 @@ public final class Applier {
       }
       Log.debug("job already gone", "namespace", d.namespace(), "job", d.jobName());
     }
+  }
+
+  /** Lists the namespace's workflows afresh: orphans are rare, a wrong delete is not cheap. */
+  private boolean workflowExists(String ns, String uid) throws ApiException {
+    return api.list(Paths.workflows(ns), null).stream()
+        .anyMatch(w -> uid.equals(Json.str(w, "metadata", "uid")));
   }
 
   /** Creates the Job; returns an error message when the name is taken by a Job that is not ours. */

@@ -111,6 +111,9 @@ public final class KubeApi {
       String text = r.body() == null ? "" : r.body().string();
       if (!r.isSuccessful()) {
         onCall.accept(verb, outcome(r.code()));
+        if (r.code() == 429) {
+          throttle(r.header("Retry-After"));
+        }
         throw new ApiException(r.code(), message(r.code(), text), r.headers().toMultimap(), text);
       }
       onCall.accept(verb, "success");
@@ -130,6 +133,24 @@ public final class KubeApi {
     }
     return c.buildCall(c.getBasePath(), path, method, query, List.of(), body, headers, Map.of(),
         Map.of(), new String[] {"BearerToken"}, null);
+  }
+
+  private volatile long throttledUntil = System.nanoTime();
+
+  /** How long the server asked us (429 Retry-After) to stay away, from now; zero if not. */
+  public java.time.Duration throttledFor() {
+    long left = throttledUntil - System.nanoTime();
+    return left > 0 ? java.time.Duration.ofNanos(left) : java.time.Duration.ZERO;
+  }
+
+  private void throttle(String retryAfter) {
+    long seconds = 1;
+    try {
+      seconds = Math.max(1, Math.min(60, Long.parseLong(String.valueOf(retryAfter).trim())));
+    } catch (NumberFormatException ignored) {
+      // absent or an HTTP date: a second is what client-go assumes too
+    }
+    throttledUntil = System.nanoTime() + seconds * 1_000_000_000L;
   }
 
   static String outcome(int code) {

@@ -31,6 +31,7 @@ public final class Operator {
   private final List<Watcher> watchers = new ArrayList<>();
   private volatile boolean stopping;
   private int failedTicks; // only the loop thread touches it
+  private KubeApi api;
   private Leadership leadership;
   private HealthServer health;
   private Reconciler reconciler;
@@ -61,7 +62,7 @@ public final class Operator {
   public int run() throws IOException {
     ApiClient client = client(settings, Duration.ofSeconds(30));
     ApiClient watchClient = client(settings, Duration.ofSeconds(330)); // beyond the watch timeout
-    KubeApi api = new KubeApi(client, metrics::apiCall);
+    api = new KubeApi(client, metrics::apiCall);
     Clock clock = Clock.systemUTC();
     // Lease calls are not counted as API metrics: renewals would drown the reconcile traffic.
     leadership = settings.leaderElect()
@@ -141,7 +142,8 @@ public final class Operator {
     if (failedTicks == 0) {
       return;
     }
-    long until = System.nanoTime() + Math.min(10_000L, 250L << Math.min(failedTicks - 1, 6)) * 1_000_000;
+    long backoff = Math.min(10_000L, 250L << Math.min(failedTicks - 1, 6));
+    long until = System.nanoTime() + Math.max(backoff, api.throttledFor().toMillis()) * 1_000_000;
     while (!stopping && System.nanoTime() < until) {
       try {
         Thread.sleep(50);
