@@ -83,7 +83,9 @@ public final class KubeApi {
     options.addProperty("apiVersion", "v1");
     options.addProperty("kind", "DeleteOptions");
     options.addProperty("propagationPolicy", "Background");
-    call("delete", "DELETE", path, List.of(), options, "application/json");
+    // Also as a query parameter: the same value, for servers and proxies that drop DELETE bodies.
+    call("delete", "DELETE", path, List.of(new Pair("propagationPolicy", "Background")), options,
+        "application/json");
   }
 
   /** A watch call; the caller reads the body line by line and closes it. */
