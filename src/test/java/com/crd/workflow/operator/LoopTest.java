@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class LoopTest {
-  private final Loop loop = new Loop(Duration.ofHours(1), Duration.ofMillis(20));
+  private final Loop loop = new Loop(Duration.ofHours(1), Duration.ofMillis(200));
   private final AtomicInteger ticks = new AtomicInteger();
   private Thread thread;
 
