@@ -52,6 +52,9 @@ public final class Main {
     } catch (Exception e) {
       Log.error("operator failed to start", "error", String.valueOf(e));
       return 1;
+    } catch (Throwable t) { // an Error must end the process, not leave a live lease holder behind
+      Log.error("operator crashed", "error", String.valueOf(t));
+      return 1;
     }
   }
 }

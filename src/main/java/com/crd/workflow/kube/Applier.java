@@ -32,6 +32,7 @@ public final class Applier {
   private final Clock clock;
   private final EventRecorder events;
   private final BooleanSupplier mayAct;
+  private final Map<String, java.util.Set<String>> freshUids = new java.util.HashMap<>();
 
   public Applier(KubeApi api, Clock clock, EventRecorder events, BooleanSupplier mayAct) {
     this.api = api;
@@ -41,6 +42,7 @@ public final class Applier {
   }
 
   public Result apply(List<Plan> plans, Map<String, Workflow> workflows) {
+    freshUids.clear();
     List<String> errors = new ArrayList<>();
     int done = 0;
     for (Plan p : plans) {
@@ -135,10 +137,20 @@ public final class Applier {
     }
   }
 
-  /** Lists the namespace's workflows afresh: orphans are rare, a wrong delete is not cheap. */
+  /**
+   * Lists the namespace's workflows afresh, once per tick and namespace: orphans are rare, and a
+   * wrong delete is not cheap.
+   */
   private boolean workflowExists(String ns, String uid) throws ApiException {
-    return api.list(Paths.workflows(ns), null).stream()
-        .anyMatch(w -> uid.equals(Json.str(w, "metadata", "uid")));
+    java.util.Set<String> uids = freshUids.get(ns);
+    if (uids == null) {
+      uids = new java.util.HashSet<>();
+      for (JsonObject w : api.list(Paths.workflows(ns), null)) {
+        uids.add(Json.str(w, "metadata", "uid"));
+      }
+      freshUids.put(ns, uids);
+    }
+    return uids.contains(uid);
   }
 
   /** Creates the Job; returns an error message when the name is taken by a Job that is not ours. */
@@ -190,24 +202,6 @@ public final class Applier {
     }
   }
 
-  /**
-   * A 404 on /status while the Workflow exists means the server keeps status in the object
-   * itself (a CRD installed without the status subresource): write it there. False when the
-   * Workflow is gone.
-   */
-  private boolean statusWithoutSubresource(String path, JsonObject patch) throws ApiException {
-    try {
-      api.get(path);
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        return false;
-      }
-      throw e;
-    }
-    api.mergePatch(path, patch);
-    return true;
-  }
-
   private void writeStatus(PatchStatus s) throws ApiException {
     JsonObject meta = new JsonObject();
     meta.addProperty("resourceVersion", s.resourceVersion()); // a concurrent writer gets a 409
@@ -219,9 +213,7 @@ public final class Applier {
       api.mergePatch(path + "/status", patch);
     } catch (ApiException e) {
       if (e.getCode() == 404) {
-        if (!statusWithoutSubresource(path, patch)) {
-          return; // deleted meanwhile: nothing to report on
-        }
+        return; // deleted meanwhile: nothing to report on
       } else if (e.getCode() == 409) {
         Log.info("status changed meanwhile, retrying next tick", "namespace", s.namespace(),
             "workflow", s.workflowName());

@@ -47,7 +47,9 @@ public final class JsonLeaseLock implements Lock {
     if (spec == null) {
       return new LeaderElectionRecord();
     }
-    return new LeaderElectionRecord(Json.str(spec, "holderIdentity"),
+    String holder = Json.str(spec, "holderIdentity");
+    // client-go releases a lease by emptying the holder; the elector treats only null as free.
+    return new LeaderElectionRecord(holder == null || holder.isEmpty() ? null : holder,
         (int) Json.num(spec, 0, "leaseDurationSeconds"), date(Json.str(spec, "acquireTime")),
         date(Json.str(spec, "renewTime")), (int) Json.num(spec, 0, "leaseTransitions"));
   }

@@ -7,7 +7,6 @@ import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import com.crd.workflow.kube.JsonLeaseLock;
 import com.crd.workflow.kube.KubeApi;
 import java.time.Duration;
-import java.util.Date;
 import java.util.function.Consumer;
 
 /**
@@ -41,13 +40,25 @@ public final class Leadership implements Runnable {
     Duration renew = leaseDuration.multipliedBy(2).dividedBy(3);
     Duration retry = leaseDuration.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0
         ? Duration.ofSeconds(1) : leaseDuration.dividedBy(7);
+    if (retry.compareTo(renew.dividedBy(2)) > 0) {
+      retry = renew.dividedBy(2); // the elector requires renew deadline > retry period
+    }
     while (!stopped) {
-      elector = new LeaderElector(new LeaderElectionConfig(lock, leaseDuration, renew, retry),
-          e -> Log.warn("leader election error", "error", String.valueOf(e)));
+      LeaderElector current = null;
       try {
-        elector.run(() -> set(true), () -> set(false));
+        current = new LeaderElector(new LeaderElectionConfig(lock, leaseDuration, renew, retry),
+            e -> Log.warn("leader election error", "error", String.valueOf(e)));
+        elector = current;
+        if (stopped) {
+          break; // release() ran meanwhile and could not see this elector
+        }
+        current.run(() -> set(true), () -> set(false));
       } catch (RuntimeException e) {
         Log.warn("leader election stopped", "error", String.valueOf(e));
+      } finally {
+        if (current != null && !withoutLease) {
+          current.close(); // its worker threads would otherwise outlive it
+        }
       }
       set(false);
     }
@@ -100,8 +111,11 @@ public final class Leadership implements Runnable {
     try {
       LeaderElectionRecord r = lock.get();
       if (r != null && lock.identity().equals(r.getHolderIdentity())) {
-        Date now = new Date();
-        lock.update(new LeaderElectionRecord("", 1, now, now, r.getLeaderTransitions()));
+        // No holder at all: the elector takes a lease with a null holder at once (not "").
+        LeaderElectionRecord free = new LeaderElectionRecord();
+        free.setLeaseDurationSeconds(1);
+        free.setLeaderTransitions(r.getLeaderTransitions());
+        lock.update(free);
         Log.info("released lease", "lease", lock.describe());
       }
     } catch (Exception ex) {

@@ -105,7 +105,7 @@ public record Settings(
     return new Settings(namespaces, duration("tick-period", values.get("tick-period")),
         integer("metrics-port", values.get("metrics-port")),
         bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
-        duration("lease-duration", values.get("lease-duration")),
+        leaseDuration(values.get("lease-duration")),
         level(values.get("log-level")), format(values.get("log-format")),
         kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env));
   }
@@ -119,6 +119,14 @@ public record Settings(
       }
     }
     return paths.length > 0 && !paths[0].isEmpty() ? paths[0] : value;
+  }
+
+  private static Duration leaseDuration(String v) throws BadFlag {
+    Duration d = duration("lease-duration", v);
+    if (d.compareTo(Duration.ofSeconds(2)) < 0) {
+      throw new BadFlag("--lease-duration must be at least 2s, got " + v);
+    }
+    return d;
   }
 
   static Duration duration(String flag, String v) throws BadFlag {

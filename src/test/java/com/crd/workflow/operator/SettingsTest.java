@@ -68,6 +68,8 @@ class SettingsTest {
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--tick-period", "soon")).getMessage());
     assertEquals("--log-level: expected debug, info, warn or error, got loud",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of("LOG_LEVEL", "loud"))).getMessage());
+    assertEquals("--lease-duration must be at least 2s, got 1s",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--lease-duration", "1s")).getMessage());
     assertEquals("flag --namespaces needs a value",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--namespaces")).getMessage());
   }
