@@ -9,37 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.custom.V1Patch;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.util.PatchUtils;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Fault injection and request accounting, the hooks scenario tests build on. */
-class FakeApiFaultsTest {
-  @TempDir Path dir;
-  FakeApiServer server;
-  ApiClient client;
-  BatchV1Api batch;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeApiServer().start();
-    server.setJobControllerEnabled(false);
-    client = FakeApiFixtures.client(server, dir);
-    batch = new BatchV1Api(client);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class FakeApiFaultsTest extends FakeApiTestBase {
 
   @Test
   void failNextAnswersWithoutTouchingTheStoreThenRecovers() throws Exception {

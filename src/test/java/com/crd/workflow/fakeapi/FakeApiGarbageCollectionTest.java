@@ -8,40 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Owner references and propagation policies, processed asynchronously like the real collector. */
-class FakeApiGarbageCollectionTest {
-  @TempDir Path dir;
-  FakeApiServer server;
-  ApiClient client;
-  BatchV1Api batch;
-  CustomObjectsApi custom;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeApiServer().start();
-    server.setJobControllerEnabled(false);
-    client = FakeApiFixtures.client(server, dir);
-    batch = new BatchV1Api(client);
-    custom = new CustomObjectsApi(client);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class FakeApiGarbageCollectionTest extends FakeApiTestBase {
 
   private String createWorkflow(String name) {
     return Json.uid(server.create("workflows", NS, FakeApiFixtures.workflowJson(name)));

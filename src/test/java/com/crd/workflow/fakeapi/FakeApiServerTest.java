@@ -17,7 +17,6 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobList;
@@ -32,32 +31,10 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** CRUD, list, patch and optimistic-concurrency semantics, all through the real client-java. */
-class FakeApiServerTest {
-  @TempDir Path dir;
-  FakeApiServer server;
-  ApiClient client;
-  BatchV1Api batch;
-  CustomObjectsApi custom;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new FakeApiServer().start();
-    server.setJobControllerEnabled(false);
-    client = FakeApiFixtures.client(server, dir);
-    batch = new BatchV1Api(client);
-    custom = new CustomObjectsApi(client);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+class FakeApiServerTest extends FakeApiTestBase {
 
   private V1Job mergePatchJob(String name, String patch) throws ApiException {
     return PatchUtils.patch(V1Job.class,

@@ -14,7 +14,6 @@ import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,31 +21,16 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Watch streams as client-java's Watch consumes them. */
-class FakeApiWatchTest {
-  @TempDir Path dir;
-  FakeApiServer server;
-  ApiClient client;
+class FakeApiWatchTest extends FakeApiTestBase {
   ApiClient watchClient;
-  BatchV1Api batch;
 
   @BeforeEach
-  void start() throws Exception {
-    server = new FakeApiServer().start();
-    server.setJobControllerEnabled(false);
-    client = FakeApiFixtures.client(server, dir);
+  void startWatchClient() throws Exception {
     watchClient = FakeApiFixtures.watchClient(server, dir);
-    batch = new BatchV1Api(client);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
   }
 
   private Watch<V1Job> watchJobs(String resourceVersion, String labelSelector, Integer timeoutSeconds)

@@ -1,20 +1,24 @@
 package com.crd.workflow.monitoring;
 
+import static com.crd.workflow.monitoring.MonitoringFiles.ROOT;
+import static com.crd.workflow.monitoring.MonitoringFiles.list;
+import static com.crd.workflow.monitoring.MonitoringFiles.map;
+import static com.crd.workflow.monitoring.MonitoringFiles.onPath;
+import static com.crd.workflow.monitoring.MonitoringFiles.plainYaml;
+import static com.crd.workflow.monitoring.MonitoringFiles.readYaml;
+
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +29,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * deploy/monitoring: the optional Prometheus Operator kustomization. The ServiceMonitor must
@@ -38,8 +39,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 @DisplayName("Prometheus Operator manifests in deploy/monitoring")
 class MonitoringManifestsTest {
 
-  private static final Path ROOT =
-      Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
   private static final Path DEPLOY = ROOT.resolve("deploy");
   private static final Path MONITORING = DEPLOY.resolve("monitoring");
   private static final String NAMESPACE = "workflow-operator";
@@ -172,39 +171,8 @@ class MonitoringManifestsTest {
     return out;
   }
 
-  private static Map<String, Object> readYaml(Path file) throws IOException {
-    assertTrue(Files.isRegularFile(file), "missing " + ROOT.relativize(file));
-    try (Reader reader = Files.newBufferedReader(file)) {
-      return map(plainYaml().load(reader), ROOT.relativize(file).toString());
-    }
-  }
-
-  private static Optional<Path> onPath(String command) {
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    return Arrays.stream(path.split(File.pathSeparator))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, command))
-        .filter(Files::isRegularFile)
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
-  private static Yaml plainYaml() {
-    return new Yaml(new SafeConstructor(new LoaderOptions()));
-  }
-
   private static List<String> strings(Object o) {
     return o == null ? List.of() : list(o, "list").stream().map(String::valueOf).toList();
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o, String what) {
-    assertInstanceOf(Map.class, o, what + " is not a mapping");
-    return (Map<String, Object>) o;
-  }
-
-  private static List<?> list(Object o, String what) {
-    assertInstanceOf(List.class, o, what + " is not a list");
-    return (List<?>) o;
-  }
 }

@@ -1,9 +1,15 @@
 package com.crd.workflow.monitoring;
 
+import static com.crd.workflow.monitoring.MonitoringFiles.ROOT;
+import static com.crd.workflow.monitoring.MonitoringFiles.list;
+import static com.crd.workflow.monitoring.MonitoringFiles.map;
+import static com.crd.workflow.monitoring.MonitoringFiles.onPath;
+import static com.crd.workflow.monitoring.MonitoringFiles.plainYaml;
+import static com.crd.workflow.monitoring.MonitoringFiles.readYaml;
+
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,11 +23,8 @@ import com.crd.workflow.core.Statuses;
 import com.crd.workflow.core.WorkflowStatus;
 import com.crd.workflow.metrics.Metrics;
 import io.prometheus.client.Collector.MetricFamilySamples;
-import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,9 +43,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The alerting rules in test-monitoring/rules.yaml (promtool's format) and
@@ -54,8 +54,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 @DisplayName("Prometheus alerting rules for workflow-operator")
 class PrometheusRulesTest {
 
-  private static final Path ROOT =
-      Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
   private static final Path RULES = ROOT.resolve("test-monitoring/rules.yaml");
   private static final Path RULES_TEST = ROOT.resolve("test-monitoring/rules_test.yaml");
   private static final Path PROMETHEUS_RULE = ROOT.resolve("deploy/monitoring/prometheusrule.yaml");
@@ -234,16 +232,6 @@ class PrometheusRulesTest {
     return promtool.get();
   }
 
-  private static Optional<Path> onPath(String command) {
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    return Arrays.stream(path.split(File.pathSeparator))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, command))
-        .filter(Files::isRegularFile)
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
   record Result(int exit, String output) {}
 
   private static Result run(String... command) throws IOException, InterruptedException {
@@ -376,25 +364,4 @@ class PrometheusRulesTest {
     return Stream.of(values).map(Enum::name).collect(Collectors.toSet());
   }
 
-  private static Yaml plainYaml() {
-    return new Yaml(new SafeConstructor(new LoaderOptions()));
-  }
-
-  private static Map<String, Object> readYaml(Path file) throws IOException {
-    assertTrue(Files.isRegularFile(file), "missing " + ROOT.relativize(file));
-    try (Reader reader = Files.newBufferedReader(file)) {
-      return map(plainYaml().load(reader), ROOT.relativize(file).toString());
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o, String what) {
-    assertInstanceOf(Map.class, o, what + " is not a mapping");
-    return (Map<String, Object>) o;
-  }
-
-  private static List<?> list(Object o, String what) {
-    assertInstanceOf(List.class, o, what + " is not a list");
-    return (List<?>) o;
-  }
 }
