@@ -22,18 +22,6 @@ import java.util.TreeMap;
 public final class Planner {
   private Planner() {}
 
-  /** Plans every workflow and sweeps orphan Jobs; one Plan per workflow plus one for orphans. */
-  public static List<Plan> planAll(
-      Collection<Workflow> workflows, Collection<ObservedJob> jobs, Instant now) {
-    Map<String, List<ObservedJob>> byOwner = byOwner(jobs);
-    List<Plan> plans = new ArrayList<>();
-    for (Workflow wf : workflows) {
-      plans.add(plan(wf, jobsOf(wf, byOwner), now));
-    }
-    sweep(workflows, jobs).ifPresent(plans::add);
-    return plans;
-  }
-
   /** The Jobs carrying this workflow's uid, from Jobs grouped by "namespace/uid". */
   public static List<ObservedJob> jobsOf(Workflow wf, Map<String, List<ObservedJob>> byOwner) {
     return byOwner.getOrDefault(wf.namespace() + "/" + wf.uid(), List.of());
