@@ -22,9 +22,14 @@ public sealed interface Action {
   /**
    * Delete a Job and (background propagation) its pods. {@code orphanOf} is the workflow uid an
    * orphaned Job names, so the applier can make sure that workflow is really gone; null otherwise.
+   * {@code orphanName} is that workflow's name (from the Job's ownerReference), when known.
    */
-  record DeleteJob(String namespace, String jobName, String why, String orphanOf)
-      implements Action {}
+  record DeleteJob(String namespace, String jobName, String why, String orphanOf,
+      String orphanName) implements Action {
+    public DeleteJob(String namespace, String jobName, String why, String orphanOf) {
+      this(namespace, jobName, why, orphanOf, null);
+    }
+  }
 
   /**
    * Bring a Job's labels in line with its workflow: set {@code set}, delete {@code remove} (keys

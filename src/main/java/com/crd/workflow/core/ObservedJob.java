@@ -12,6 +12,7 @@ import java.util.Map;
  * @param reason why it failed (a Job condition reason such as BackoffLimitExceeded), else null
  * @param startTime when the Job controller started it, else null
  * @param finishTime completion or failure time, else null
+ * @param workflowName the name in its controller ownerReference, else null
  */
 public record ObservedJob(
     String namespace,
@@ -23,7 +24,8 @@ public record ObservedJob(
     Instant creationTime,
     Instant startTime,
     Instant finishTime,
-    boolean deleting) {
+    boolean deleting,
+    String workflowName) {
 
   public enum JobPhase { RUNNING, SUCCEEDED, FAILED }
 

@@ -5,7 +5,6 @@ import com.crd.workflow.core.Action.DeleteJob;
 import com.crd.workflow.core.Action.PatchJobLabels;
 import com.crd.workflow.core.Action.PatchStatus;
 import com.crd.workflow.core.ObservedJob.JobPhase;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,7 +48,7 @@ public final class Planner {
           && j.workflowUid() != null;
       if (managed && !owners.contains(j.namespace() + "/" + j.workflowUid()) && !j.deleting()) {
         orphans.add(new DeleteJob(j.namespace(), j.name(), "its workflow no longer exists",
-            j.workflowUid()));
+            j.workflowUid(), j.workflowName()));
       }
     }
     return orphans.isEmpty() ? java.util.Optional.empty()
@@ -103,7 +102,29 @@ public final class Planner {
       actions.add(new PatchStatus(wf.namespace(), wf.name(), wf.uid(), wf.resourceVersion(), next,
           Events.between(prev, next)));
     }
-    return new Plan(wf.key(), next, actions);
+    return new Plan(wf.key(), next, actions, nextLook(wf.spec(), next, current));
+  }
+
+  /**
+   * The earliest moment a running step's timeout expires: no event announces it, so the loop
+   * must wake for it. Null when nothing is timed.
+   */
+  static Instant nextLook(WorkflowSpec spec, WorkflowStatus status, Map<String, ObservedJob> current) {
+    if (spec == null || spec.unlimited() || status.phase() == null || status.phase().isFinal()) {
+      return null;
+    }
+    Instant earliest = null;
+    for (ObservedJob j : current.values()) {
+      if (j.phase() == JobPhase.RUNNING && j.runningSince() != null) {
+        Instant at = deadline(spec, j).plusMillis(1);
+        earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
+      }
+    }
+    return earliest;
+  }
+
+  private static Instant deadline(WorkflowSpec spec, ObservedJob j) {
+    return j.runningSince().plusSeconds(spec.maxStepTimeout());
   }
 
   /** The normal case: valid spec, status of this spec. Adds CreateJob actions for ready steps. */
@@ -160,8 +181,7 @@ public final class Planner {
       return new StepStatus(step, StepState.Failed, job.name(), why, started, finished);
     }
     // A pod that never starts (bad image, no capacity) must not hold the workflow forever.
-    if (!spec.unlimited() && job.runningSince() != null
-        && Duration.between(job.runningSince(), now).getSeconds() > spec.maxStepTimeout()) {
+    if (!spec.unlimited() && job.runningSince() != null && now.isAfter(deadline(spec, job))) {
       return new StepStatus(step, StepState.Failed, job.name(), timedOut(spec), started, null);
     }
     return new StepStatus(step, StepState.Running, job.name(), null, started, null);

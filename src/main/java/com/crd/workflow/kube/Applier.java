@@ -25,17 +25,29 @@ import java.util.function.BooleanSupplier;
  * per workflow. It keeps going past a failure and reports every error; the next tick retries.
  */
 public final class Applier {
-  /** What one tick did. */
-  public record Result(int actions, List<String> errors) {}
+  /**
+   * What one tick did. {@code carriedOut} counts the actions carried out, by kind;
+   * {@code failedWorkflows} are the keys of plans with a failed action.
+   */
+  public record Result(int actions, List<String> errors, java.util.Set<String> failedWorkflows,
+      Map<String, Integer> carriedOut, java.util.Set<String> deferredWorkflows) {}
+
+  private final Map<String, Integer> carriedOut = new java.util.TreeMap<>();
 
   private final KubeApi api;
   private final Clock clock;
   private final EventRecorder events;
   private final BooleanSupplier mayAct;
+  private final RateLimiter limiter;
+  /** Status writes are paid for up front (with their Events), from spare budget only. */
+  private final KubeApi statusApi;
+  private final java.util.Set<String> deferred = new java.util.TreeSet<>();
   private final Map<String, java.util.Set<String>> freshUids = new java.util.HashMap<>();
 
   public Applier(KubeApi api, Clock clock, EventRecorder events, BooleanSupplier mayAct) {
     this.api = api;
+    this.limiter = api.limiter();
+    this.statusApi = api.prepaid();
     this.clock = clock;
     this.events = events;
     this.mayAct = mayAct;
@@ -43,49 +55,67 @@ public final class Applier {
 
   public Result apply(List<Plan> plans, Map<String, Workflow> workflows) {
     freshUids.clear();
+    carriedOut.clear();
+    deferred.clear();
     List<String> errors = new ArrayList<>();
+    java.util.Set<String> failed = new java.util.TreeSet<>();
     int done = 0;
     for (Plan p : plans) {
       for (Action a : p.actions()) {
         if (a instanceof DeleteJob d && act(errors)) {
-          done += run(errors, p, () -> delete(d));
+          done += run(errors, failed, p, d, () -> delete(d));
         }
       }
     }
+    // Jobs are the work, status is the report: every Job of this tick goes out before any status,
+    // so a busy tick never holds a dependent step behind bookkeeping.
+    Map<Plan, WorkflowStatus> failures = new java.util.HashMap<>();
+    java.util.Set<Plan> jobsFailed = new java.util.HashSet<>();
     for (Plan p : plans) {
-      boolean jobsOk = true;
-      WorkflowStatus failure = null;
       for (Action a : p.actions()) {
         if (!act(errors)) {
-          return new Result(done, errors);
+          return new Result(done, errors, failed, Map.copyOf(carriedOut), java.util.Set.copyOf(deferred));
         }
         if (a instanceof CreateJob c) {
           try {
             String foreign = create(c);
             if (foreign != null) {
-              failure = Statuses.failed(workflows.get(p.workflowKey()), p.status(),
-                  Statuses.REASON_BLOCKED, foreign, clock.instant());
+              failures.put(p, Statuses.failed(workflows.get(p.workflowKey()), p.status(),
+                  Statuses.REASON_BLOCKED, foreign, clock.instant()));
+            } else {
+              carriedOut.merge(a.getClass().getSimpleName(), 1, Integer::sum);
             }
             done++;
           } catch (ApiException | RuntimeException e) {
-            jobsOk = false;
+            jobsFailed.add(p);
+            failed.add(p.workflowKey());
             errors.add(describe(p, a, e));
           }
         } else if (a instanceof PatchJobLabels l) {
-          done += run(errors, p, () -> relabel(l));
-        }
-      }
-      for (Action a : p.actions()) {
-        // A status claiming Jobs that failed to be created would be a lie: retry next tick.
-        if (a instanceof PatchStatus s && (jobsOk || failure != null) && act(errors)) {
-          PatchStatus write = failure == null ? s : new PatchStatus(s.namespace(), s.workflowName(),
-              s.workflowUid(), s.resourceVersion(), failure,
-              List.of(WorkflowEvent.warning("Failed", failure.message())));
-          done += run(errors, p, () -> writeStatus(write));
+          done += run(errors, failed, p, l, () -> relabel(l));
         }
       }
     }
-    return new Result(done, errors);
+    for (Plan p : plans) {
+      WorkflowStatus failure = failures.get(p);
+      for (Action a : p.actions()) {
+        // A status claiming Jobs that failed to be created would be a lie: retry next tick.
+        if (a instanceof PatchStatus s && (!jobsFailed.contains(p) || failure != null)
+            && act(errors)) {
+          PatchStatus write = failure == null ? s : new PatchStatus(s.namespace(), s.workflowName(),
+              s.workflowUid(), s.resourceVersion(), failure,
+              List.of(WorkflowEvent.warning("Failed", failure.message())));
+          // Status and its Events take only spare request budget: under load they wait (the
+          // workflow is looked at again shortly, and then reports its newest state at once).
+          if (!limiter.tryAcquire(1 + write.events().size())) {
+            deferred.add(p.workflowKey());
+            continue;
+          }
+          done += run(errors, failed, p, write, () -> writeStatus(write));
+        }
+      }
+    }
+    return new Result(done, errors, failed, Map.copyOf(carriedOut), java.util.Set.copyOf(deferred));
   }
 
   private interface Call {
@@ -102,17 +132,18 @@ public final class Applier {
     return false;
   }
 
-  private static int run(List<String> errors, Plan p, Call call) {
+  private int run(List<String> errors, java.util.Set<String> failed, Plan p, Action a, Call call) {
     try {
       call.run();
+      carriedOut.merge(a.getClass().getSimpleName(), 1, Integer::sum);
       return 1;
     } catch (ApiException e) {
       errors.add(p.workflowKey() + ": " + e.getMessage());
-      return 0;
     } catch (RuntimeException e) { // one odd object must not stop the other workflows
       errors.add(p.workflowKey() + ": " + e);
-      return 0;
     }
+    failed.add(p.workflowKey());
+    return 0;
   }
 
   private static String describe(Plan p, Action a, Exception e) {
@@ -120,7 +151,7 @@ public final class Applier {
   }
 
   private void delete(DeleteJob d) throws ApiException {
-    if (d.orphanOf() != null && workflowExists(d.namespace(), d.orphanOf())) {
+    if (d.orphanOf() != null && workflowExists(d.namespace(), d.orphanOf(), d.orphanName())) {
       // Created after this tick listed workflows (another replica, a hand-over): not an orphan.
       Log.info("job's workflow appeared meanwhile, keeping it", "namespace", d.namespace(),
           "job", d.jobName());
@@ -138,10 +169,21 @@ public final class Applier {
   }
 
   /**
-   * Lists the namespace's workflows afresh, once per tick and namespace: orphans are rare, and a
-   * wrong delete is not cheap.
+   * Asks the API server, not the mirror, whether the workflow exists: a wrong delete is not cheap.
+   * A GET of the owner named in the Job's ownerReference; without one, a LIST of the namespace's
+   * workflows, once per tick and namespace.
    */
-  private boolean workflowExists(String ns, String uid) throws ApiException {
+  private boolean workflowExists(String ns, String uid, String name) throws ApiException {
+    if (name != null) {
+      try {
+        return uid.equals(Json.str(api.get(Paths.workflow(ns, name)), "metadata", "uid"));
+      } catch (ApiException e) {
+        if (e.getCode() == 404) {
+          return false;
+        }
+        throw e;
+      }
+    }
     java.util.Set<String> uids = freshUids.get(ns);
     if (uids == null) {
       uids = new java.util.HashSet<>();
@@ -210,7 +252,7 @@ public final class Applier {
     patch.add("status", Convert.toJson(s.status()));
     String path = Paths.workflow(s.namespace(), s.workflowName());
     try {
-      api.mergePatch(path + "/status", patch);
+      statusApi.mergePatch(path + "/status", patch);
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return; // deleted meanwhile: nothing to report on

@@ -257,7 +257,17 @@ public final class Convert {
         propagated == null || propagated.isEmpty() ? List.of() : List.of(propagated.split(",")),
         phase, reason,
         time(Json.str(o, "metadata", "creationTimestamp")), time(Json.str(o, "status", "startTime")),
-        finished, Json.at(o, "metadata", "deletionTimestamp") != null);
+        finished, Json.at(o, "metadata", "deletionTimestamp") != null, ownerName(o));
+  }
+
+  private static String ownerName(JsonObject job) {
+    for (JsonObject ref : Json.objects(job, "metadata", "ownerReferences")) {
+      if (Names.KIND.equals(Json.str(ref, "kind")) && Boolean.TRUE.equals(
+          Json.at(ref, "controller") instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean())) {
+        return Json.str(ref, "name");
+      }
+    }
+    return null;
   }
 
   static Instant time(String s) {

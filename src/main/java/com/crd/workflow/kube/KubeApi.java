@@ -27,14 +27,36 @@ public final class KubeApi {
 
   private final ApiClient client;
   private final BiConsumer<String, String> onCall; // (verb, outcome), for metrics
+  private final RateLimiter limiter;
 
   public KubeApi(ApiClient client, BiConsumer<String, String> onCall) {
+    this(client, onCall, RateLimiter.UNLIMITED);
+  }
+
+  /** @param limiter paces every call but watches, as client-go's QPS/burst do */
+  public KubeApi(ApiClient client, BiConsumer<String, String> onCall, RateLimiter limiter) {
+    this(client, onCall, limiter, new java.util.concurrent.atomic.AtomicLong(System.nanoTime()));
+  }
+
+  private KubeApi(ApiClient client, BiConsumer<String, String> onCall, RateLimiter limiter,
+      java.util.concurrent.atomic.AtomicLong throttledUntil) {
     this.client = client;
     this.onCall = onCall == null ? (v, o) -> { } : onCall;
+    this.limiter = limiter;
+    this.throttledUntil = throttledUntil;
   }
 
   public ApiClient client() {
     return client;
+  }
+
+  public RateLimiter limiter() {
+    return limiter;
+  }
+
+  /** The same client for calls whose budget the caller already took from {@link #limiter()}. */
+  public KubeApi prepaid() {
+    return new KubeApi(client, onCall, RateLimiter.UNLIMITED, throttledUntil);
   }
 
   public JsonObject get(String path) throws ApiException {
@@ -46,15 +68,7 @@ public final class KubeApi {
     List<JsonObject> items = new ArrayList<>();
     String cont = null;
     do {
-      List<Pair> q = new ArrayList<>();
-      q.add(new Pair("limit", String.valueOf(PAGE)));
-      if (labelSelector != null) {
-        q.add(new Pair("labelSelector", labelSelector));
-      }
-      if (cont != null) {
-        q.add(new Pair("continue", cont));
-      }
-      JsonObject page = call("list", "GET", path, q, null, null);
+      JsonObject page = call("list", "GET", path, listQuery(labelSelector, cont), null, null);
       JsonElement arr = page.get("items");
       if (arr instanceof JsonArray a) {
         a.forEach(e -> items.add(e.getAsJsonObject()));
@@ -62,6 +76,64 @@ public final class KubeApi {
       cont = Json.str(page, "metadata", "continue");
     } while (cont != null && !cont.isEmpty());
     return items;
+  }
+
+  /**
+   * Lists page by page, decoding each item as it streams in (no page is held as text or as a
+   * tree), and returns the list's resourceVersion, from which a watch can resume.
+   */
+  public <T> String listInto(String path, String labelSelector, Decode.Kind<T> kind,
+      java.util.function.Consumer<T> sink, java.util.function.Consumer<String> bad)
+      throws ApiException {
+    String cont = null;
+    String rv;
+    do {
+      String c = cont;
+      Decode.ListMeta meta = stream("list", path, listQuery(labelSelector, c),
+          body -> Decode.list(body, kind, sink, bad));
+      rv = meta.resourceVersion();
+      cont = meta.continueToken();
+    } while (cont != null && !cont.isEmpty());
+    return rv;
+  }
+
+  private static List<Pair> listQuery(String labelSelector, String cont) {
+    List<Pair> q = new ArrayList<>();
+    q.add(new Pair("limit", String.valueOf(PAGE)));
+    if (labelSelector != null) {
+      q.add(new Pair("labelSelector", labelSelector));
+    }
+    if (cont != null) {
+      q.add(new Pair("continue", cont));
+    }
+    return q;
+  }
+
+  /** Reads a successful response's body as a stream. */
+  public interface BodyReader<R> {
+    R read(java.io.Reader body) throws IOException;
+  }
+
+  private <R> R stream(String verb, String path, List<Pair> query, BodyReader<R> reader)
+      throws ApiException {
+    limiter.acquire();
+    Call call = build(client, "GET", path, query, null, null);
+    try (Response r = call.execute()) {
+      if (!r.isSuccessful()) {
+        String text = r.body() == null ? "" : r.body().string();
+        onCall.accept(verb, outcome(r.code()));
+        if (r.code() == 429) {
+          throttle(r.header("Retry-After"));
+        }
+        throw new ApiException(r.code(), message(r.code(), text), r.headers().toMultimap(), text);
+      }
+      R result = reader.read(r.body().charStream());
+      onCall.accept(verb, "success");
+      return result;
+    } catch (IOException | IllegalStateException | com.google.gson.JsonParseException e) {
+      onCall.accept(verb, "error");
+      throw new ApiException("GET " + path + ": " + e.getMessage(), e, 0, null, null);
+    }
   }
 
   public JsonObject create(String path, JsonElement body) throws ApiException {
@@ -108,6 +180,7 @@ public final class KubeApi {
       String contentType) throws ApiException {
     // Bytes go out as they are: client-java's Gson would drop the nulls a merge patch needs.
     Object raw = body == null ? null : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    limiter.acquire();
     Call call = build(client, method, path, query, raw, contentType);
     try (Response r = call.execute()) {
       String text = r.body() == null ? "" : r.body().string();
@@ -137,11 +210,12 @@ public final class KubeApi {
         Map.of(), new String[] {"BearerToken"}, null);
   }
 
-  private volatile long throttledUntil = System.nanoTime();
+  /** Shared with {@link #prepaid()} views: a 429 applies to the whole client. */
+  private final java.util.concurrent.atomic.AtomicLong throttledUntil;
 
   /** How long the server asked us (429 Retry-After) to stay away, from now; zero if not. */
   public java.time.Duration throttledFor() {
-    long left = throttledUntil - System.nanoTime();
+    long left = throttledUntil.get() - System.nanoTime();
     return left > 0 ? java.time.Duration.ofNanos(left) : java.time.Duration.ZERO;
   }
 
@@ -152,7 +226,7 @@ public final class KubeApi {
     } catch (NumberFormatException ignored) {
       // absent or an HTTP date: a second is what client-go assumes too
     }
-    throttledUntil = System.nanoTime() + seconds * 1_000_000_000L;
+    throttledUntil.set(System.nanoTime() + seconds * 1_000_000_000L);
   }
 
   static String outcome(int code) {

@@ -13,13 +13,21 @@ import java.util.function.Supplier;
 public final class HealthServer implements AutoCloseable {
   private final HTTPServer server;
 
-  /** @param notReady returns null when ready, else the reason */
   public HealthServer(int port, Metrics metrics, Supplier<String> notReady) throws IOException {
+    this(port, metrics, notReady, () -> "ready");
+  }
+
+  /**
+   * @param notReady returns null when ready, else the reason
+   * @param readyText what a ready /readyz says (it may name a degraded but working state)
+   */
+  public HealthServer(int port, Metrics metrics, Supplier<String> notReady,
+      Supplier<String> readyText) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
     http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
     http.createContext("/readyz", ex -> {
       String why = notReady.get();
-      reply(ex, why == null ? 200 : 503, why == null ? "ready\n" : why + "\n");
+      reply(ex, why == null ? 200 : 503, (why == null ? readyText.get() : why) + "\n");
     });
     server = new HTTPServer.Builder().withHttpServer(http).withRegistry(metrics.registry())
         .withDaemonThreads(true).build();

@@ -1,34 +1,29 @@
 package com.crd.workflow.metrics;
 
 import com.crd.workflow.core.Phase;
-import com.crd.workflow.core.Plan;
 import com.crd.workflow.core.StepStatus;
+import com.crd.workflow.core.Workflow;
 import com.crd.workflow.core.WorkflowStatus;
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.GaugeMetricFamily;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
- * Prometheus metrics. Workflow and step gauges are recomputed from each tick's observation, so a
- * restart neither loses nor double-counts them; counters are per process, as Prometheus expects.
+ * Prometheus metrics. Workflow and step gauges are computed from the observed Workflows when
+ * scraped; counters are per process, as Prometheus expects.
  */
 public final class Metrics {
   public static final String PREFIX = "workflow_operator_";
   private final CollectorRegistry registry = new CollectorRegistry();
 
-  final Gauge workflows = Gauge.build(PREFIX + "workflows",
-      "Workflows by namespace and workflow-status, as of the last tick.")
-      .labelNames("namespace", "status").register(registry);
-  final Gauge steps = Gauge.build(PREFIX + "steps",
-      "Steps of all workflows by namespace and state, as of the last tick.")
-      .labelNames("namespace", "state").register(registry);
-  final Gauge failed = Gauge.build(PREFIX + "workflow_failed",
-      "1 for each Failed workflow that still exists; reason is the Failed condition's reason.")
-      .labelNames("namespace", "workflow", "reason").register(registry);
   final Histogram tickDuration = Histogram.build(PREFIX + "tick_duration_seconds",
       "Time one reconcile tick took (list, plan, apply).")
       .buckets(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
@@ -55,22 +50,22 @@ public final class Metrics {
     apiRequests.labels(verb, outcome).inc();
   }
 
-  /** A replica that stops leading stops observing: its workflow gauges must not go stale. */
+  /** A replica that stops leading stops reporting workflows: its gauges must not go stale. */
   public void leader(boolean isLeader) {
     leader.set(isLeader ? 1 : 0);
-    if (!isLeader) {
-      workflows.clear();
-      steps.clear();
-      failed.clear();
-    }
+    this.leading = isLeader;
   }
 
   public void action(String kind) {
     actions.labels(kind).inc();
   }
 
-  /** Records a finished tick: duration, outcome, and the gauges derived from its plans. */
-  public void tick(double seconds, boolean ok, List<Plan> plans, Map<String, String> namespaces) {
+  public void actions(String kind, int n) {
+    actions.labels(kind).inc(n);
+  }
+
+  /** Records a finished tick: its duration and outcome. */
+  public void tick(double seconds, boolean ok) {
     ticks.inc();
     tickDuration.observe(seconds);
     if (!ok) {
@@ -78,31 +73,59 @@ public final class Metrics {
     } else {
       lastSuccess.set(System.currentTimeMillis() / 1000.0);
     }
-    if (plans == null) {
-      return; // listing failed: keep the last observed values rather than report zeros
+  }
+
+  private volatile boolean leading;
+
+  /**
+   * Workflow and step gauges, computed when scraped from the observed Workflows' statuses: no
+   * tick pays for them, and a restart neither loses nor double-counts them.
+   */
+  public void observe(Supplier<? extends Collection<Workflow>> observed) {
+    new WorkflowCollector(observed, () -> leading).register(registry);
+  }
+
+  static final class WorkflowCollector extends Collector {
+    private final Supplier<? extends Collection<Workflow>> observed;
+    private final java.util.function.BooleanSupplier leading;
+
+    WorkflowCollector(Supplier<? extends Collection<Workflow>> observed,
+        java.util.function.BooleanSupplier leading) {
+      this.observed = observed;
+      this.leading = leading;
     }
-    Map<List<String>, Integer> byStatus = new TreeMap<>(Metrics::compare);
-    Map<List<String>, Integer> byState = new TreeMap<>(Metrics::compare);
-    failed.clear();
-    for (Plan p : plans) {
-      WorkflowStatus s = p.status();
-      String ns = namespaces.get(p.workflowKey());
-      if (s == null || ns == null || s.phase() == null) {
-        continue;
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+      GaugeMetricFamily workflows = new GaugeMetricFamily(PREFIX + "workflows",
+          "Workflows by namespace and workflow-status, as observed.", List.of("namespace", "status"));
+      GaugeMetricFamily steps = new GaugeMetricFamily(PREFIX + "steps",
+          "Steps of all workflows by namespace and state, as observed.", List.of("namespace", "state"));
+      GaugeMetricFamily failed = new GaugeMetricFamily(PREFIX + "workflow_failed",
+          "1 for each Failed workflow that still exists; reason is the Failed condition's reason.",
+          List.of("namespace", "workflow", "reason"));
+      if (leading.getAsBoolean()) {
+        Map<List<String>, Integer> byStatus = new TreeMap<>(Metrics::compare);
+        Map<List<String>, Integer> byState = new TreeMap<>(Metrics::compare);
+        for (Workflow wf : observed.get()) {
+          WorkflowStatus s = wf.status();
+          if (s == null || s.phase() == null) {
+            continue;
+          }
+          byStatus.merge(List.of(wf.namespace(), s.phase().name()), 1, Integer::sum);
+          for (StepStatus st : s.steps()) {
+            byState.merge(List.of(wf.namespace(), String.valueOf(st.state())), 1, Integer::sum);
+          }
+          if (s.phase() == Phase.Failed) {
+            failed.addMetric(List.of(wf.namespace(), wf.name(),
+                com.crd.workflow.core.Statuses.activeReason(s)), 1);
+          }
+        }
+        byStatus.forEach((k, v) -> workflows.addMetric(k, v));
+        byState.forEach((k, v) -> steps.addMetric(k, v));
       }
-      byStatus.merge(List.of(ns, s.phase().name()), 1, Integer::sum);
-      for (StepStatus st : s.steps()) {
-        byState.merge(List.of(ns, String.valueOf(st.state())), 1, Integer::sum);
-      }
-      if (s.phase() == Phase.Failed) {
-        String name = p.workflowKey().substring(ns.length() + 1);
-        failed.labels(ns, name, com.crd.workflow.core.Statuses.activeReason(s)).set(1);
-      }
+      return List.of(workflows, steps, failed);
     }
-    workflows.clear();
-    byStatus.forEach((k, v) -> workflows.labels(k.get(0), k.get(1)).set(v));
-    steps.clear();
-    byState.forEach((k, v) -> steps.labels(k.get(0), k.get(1)).set(v));
   }
 
   private static int compare(List<String> a, List<String> b) {

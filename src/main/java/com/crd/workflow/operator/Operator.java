@@ -4,8 +4,12 @@ import com.crd.workflow.Log;
 import com.crd.workflow.core.Names;
 import com.crd.workflow.kube.Applier;
 import com.crd.workflow.kube.EventRecorder;
+import com.crd.workflow.kube.Decode;
 import com.crd.workflow.kube.KubeApi;
 import com.crd.workflow.kube.Paths;
+import com.crd.workflow.kube.RateLimiter;
+import com.crd.workflow.observe.Mirror;
+import com.crd.workflow.observe.Reflector;
 import com.crd.workflow.metrics.HealthServer;
 import com.crd.workflow.metrics.Metrics;
 import io.kubernetes.client.openapi.ApiClient;
@@ -28,7 +32,8 @@ public final class Operator {
   private final Settings settings;
   private final Metrics metrics = new Metrics();
   private final Loop loop;
-  private final List<Watcher> watchers = new ArrayList<>();
+  private final List<Reflector<?>> reflectors = new ArrayList<>();
+  private final Mirror mirror;
   private volatile boolean stopping;
   private int failedTicks; // only the loop thread touches it
   private KubeApi api;
@@ -38,7 +43,14 @@ public final class Operator {
 
   public Operator(Settings settings) {
     this.settings = settings;
-    this.loop = new Loop(settings.tickPeriod(), Duration.ofMillis(50));
+    // Long enough to fold a burst of events into one tick, short next to a step's reaction time.
+    this.loop = new Loop(settings.tickPeriod(), Duration.ofMillis(25));
+    this.mirror = new Mirror(loop::wake);
+  }
+
+  /** The observed Workflows, as the API server last reported them. */
+  public Mirror mirror() {
+    return mirror;
   }
 
   static ApiClient client(Settings s, Duration readTimeout) throws IOException {
@@ -62,33 +74,42 @@ public final class Operator {
   public int run() throws IOException {
     ApiClient client = client(settings, Duration.ofSeconds(30));
     ApiClient watchClient = client(settings, Duration.ofSeconds(330)); // beyond the watch timeout
-    api = new KubeApi(client, metrics::apiCall);
+    api = new KubeApi(client, metrics::apiCall,
+        new RateLimiter(settings.kubeApiQps(), settings.kubeApiBurst()));
     Clock clock = Clock.systemUTC();
     // Lease calls are not counted as API metrics: renewals would drown the reconcile traffic.
     leadership = settings.leaderElect()
         ? new Leadership(new KubeApi(client, null), settings, this::leaderChanged) : null;
-    Applier applier = new Applier(api, clock, new EventRecorder(api, clock, settings.identity()),
+    Applier applier = new Applier(api, clock, new EventRecorder(api.prepaid(), clock, settings.identity()),
         () -> !stopping && (leadership == null || leadership.leading()));
-    reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces());
+    List<String> scopes = settings.namespaces().isEmpty()
+        ? Collections.singletonList(null) : settings.namespaces();
+    for (String ns : scopes) {
+      reflectors.add(new Reflector<>(api, watchClient, Paths.workflows(ns), null, ns,
+          Decode.WORKFLOWS, new Reflector.Sink<>(mirror::replaceWorkflows, mirror::putWorkflow,
+              w -> mirror.removeWorkflow(w.namespace(), w.name())),
+          settings.resyncPeriod(), settings.tickPeriod()));
+      reflectors.add(new Reflector<>(api, watchClient, Paths.jobs(ns), Names.MANAGED_SELECTOR, ns,
+          Decode.JOBS, new Reflector.Sink<>(mirror::replaceJobs, mirror::putJob,
+              j -> mirror.removeJob(j.namespace(), j.name())),
+          settings.resyncPeriod(), settings.tickPeriod()));
+    }
+    metrics.observe(mirror::workflows);
+    reconciler = new Reconciler(mirror, () -> reflectors.stream().allMatch(Reflector::synced),
+        applier, metrics, clock, loop::wakeIn);
     if (settings.metricsPort() >= 0) {
       try {
-        health = new HealthServer(settings.metricsPort(), metrics, this::notReady);
+        health = new HealthServer(settings.metricsPort(), metrics, this::notReady, this::readyText);
       } catch (java.net.BindException e) {
         // A second instance on one machine must still reconcile; probes on the configured port
         // will fail and show the conflict.
-        health = new HealthServer(0, metrics, this::notReady);
+        health = new HealthServer(0, metrics, this::notReady, this::readyText);
         Log.error("metrics port in use, serving on another port instead",
             "wanted", settings.metricsPort(), "port", health.port());
       }
       Log.info("serving metrics", "port", health.port());
     }
-    List<String> scopes = settings.namespaces().isEmpty()
-        ? Collections.singletonList(null) : settings.namespaces();
-    for (String ns : scopes) {
-      watchers.add(new Watcher(api, watchClient, Paths.workflows(ns), null, loop::wake));
-      watchers.add(new Watcher(api, watchClient, Paths.jobs(ns), Names.MANAGED_SELECTOR, loop::wake));
-    }
-    watchers.forEach(w -> daemon("watch", w));
+    reflectors.forEach(r -> daemon("mirror", r));
     if (leadership != null) {
       daemon("leader-election", leadership);
     } else {
@@ -109,13 +130,13 @@ public final class Operator {
         "namespaces", settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
         "tickPeriod", settings.tickPeriod(), "leaderElection", settings.leaderElect());
     try {
-      loop.run(() -> {
+      loop.run(full -> {
         if (leadership == null || leadership.leading()) {
-          failedTicks = reconciler.tick() ? 0 : failedTicks + 1;
+          failedTicks = reconciler.tick(full) ? 0 : failedTicks + 1;
           backOff();
         }
       });
-      watchers.forEach(Watcher::stop);
+      reflectors.forEach(Reflector::stop);
       if (leadership != null) {
         leadership.release();
       }
@@ -174,6 +195,10 @@ public final class Operator {
     if (leadership != null && !leadership.leading()) {
       return null;
     }
+    if (!reflectors.stream().allMatch(Reflector::synced)) {
+      return "waiting for the first list of workflows and jobs: "
+          + String.valueOf(reflectorProblems()).replace("null", "listing");
+    }
     long last = reconciler.lastSuccessNanos();
     Duration allowed = settings.tickPeriod().multipliedBy(3).compareTo(Duration.ofSeconds(30)) > 0
         ? settings.tickPeriod().multipliedBy(3) : Duration.ofSeconds(30);
@@ -184,6 +209,19 @@ public final class Operator {
       return "no successful tick for over " + allowed.toSeconds() + "s: " + reconciler.lastError();
     }
     return null;
+  }
+
+  /** Null when every list and watch works; else what does not, for /readyz. */
+  private String reflectorProblems() {
+    List<String> problems = reflectors.stream().map(Reflector::problem)
+        .filter(java.util.Objects::nonNull).toList();
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  /** The /readyz text of a ready operator: "ready", plus any degraded observation. */
+  public String readyText() {
+    String problems = reflectorProblems();
+    return problems == null ? "ready" : "ready (degraded: " + problems + ")";
   }
 
   private static void daemon(String name, Runnable r) {

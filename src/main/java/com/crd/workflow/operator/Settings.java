@@ -23,7 +23,10 @@ public record Settings(
     Log.Level logLevel,
     boolean jsonLogs,
     String kubeconfig,
-    String identity) {
+    String identity,
+    Duration resyncPeriod,
+    double kubeApiQps,
+    int kubeApiBurst) {
 
   /** Thrown for a bad flag or value; the message is for the user. */
   public static final class BadFlag extends Exception {
@@ -44,7 +47,10 @@ public record Settings(
       new Flag("lease-duration", "LEASE_DURATION", "15s", "how long a lease holds without renewal"),
       new Flag("log-level", "LOG_LEVEL", "info", "debug, info, warn or error"),
       new Flag("log-format", "LOG_FORMAT", "text", "text or json"),
-      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"));
+      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"),
+      new Flag("resync-period", "RESYNC_PERIOD", "10m", "re-list everything this often, as a safety net under the watches"),
+      new Flag("kube-api-qps", "KUBE_API_QPS", "20", "API requests per second (lists and writes; watches excluded); 0 = no limit"),
+      new Flag("kube-api-burst", "KUBE_API_BURST", "30", "API requests allowed in a burst above --kube-api-qps"));
 
   public static String usage() {
     StringBuilder b = new StringBuilder("""
@@ -107,7 +113,10 @@ public record Settings(
         bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
         leaseDuration(values.get("lease-duration")),
         level(values.get("log-level")), format(values.get("log-format")),
-        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env));
+        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env),
+        duration("resync-period", values.get("resync-period")),
+        nonNegative("kube-api-qps", values.get("kube-api-qps")),
+        (int) Math.max(1, nonNegative("kube-api-burst", values.get("kube-api-burst"))));
   }
 
   /** KUBECONFIG may list several files, like kubectl's: the first one that exists is used. */
@@ -148,6 +157,18 @@ public record Settings(
       return d;
     } catch (NumberFormatException e) {
       throw new BadFlag("--" + flag + ": not a positive duration: " + v + " (use e.g. 10s, 500ms, 2m or 1h)");
+    }
+  }
+
+  private static double nonNegative(String flag, String v) throws BadFlag {
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new BadFlag("--" + flag + ": not a number >= 0: " + v);
     }
   }
 

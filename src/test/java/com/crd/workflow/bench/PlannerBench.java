@@ -61,7 +61,7 @@ public final class PlannerBench {
         String step = "s" + s;
         jobs.add(new ObservedJob("ns", Names.jobName(wf.name(), wf.uid(), step, hash),
             Names.jobLabels(wf, step, hash), Names.propagatedKeys(wf),
-            s < done - 1 ? JobPhase.SUCCEEDED : JobPhase.RUNNING, null, now, now, null, false));
+            s < done - 1 ? JobPhase.SUCCEEDED : JobPhase.RUNNING, null, now, now, null, false, wf.name()));
       }
     }
     long sink = 0;

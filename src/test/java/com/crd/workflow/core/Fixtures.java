@@ -57,7 +57,7 @@ final class Fixtures {
     String hash = Names.specHash(w.spec());
     return new ObservedJob(w.namespace(), Names.jobName(w.name(), w.uid(), step, hash),
         Names.jobLabels(w, step, hash), Names.propagatedKeys(w), phase, reason, started, started,
-        phase == JobPhase.RUNNING ? null : started.plusSeconds(1), false);
+        phase == JobPhase.RUNNING ? null : started.plusSeconds(1), false, w.name());
   }
 
   static List<String> created(Plan p) {
@@ -110,14 +110,15 @@ final class Fixtures {
             throw new AssertionError("second Job for " + c.jobName());
           }
           jobs.put(c.jobName(), new ObservedJob(c.namespace(), c.jobName(), c.labels(),
-              c.propagatedLabels(), JobPhase.RUNNING, null, now, null, null, false));
+              c.propagatedLabels(), JobPhase.RUNNING, null, now, null, null, false, c.workflowName()));
         } else if (a instanceof PatchJobLabels l) {
           ObservedJob j = jobs.get(l.jobName());
           Map<String, String> labels = new TreeMap<>(j.labels());
           l.remove().forEach(labels::remove);
           labels.putAll(l.set()); // merge-patch semantics, as the API server applies it
           jobs.put(j.name(), new ObservedJob(j.namespace(), j.name(), labels, l.propagatedLabels(),
-              j.phase(), j.reason(), j.creationTime(), j.startTime(), j.finishTime(), j.deleting()));
+              j.phase(), j.reason(), j.creationTime(), j.startTime(), j.finishTime(), j.deleting(),
+              j.workflowName()));
         } else if (a instanceof PatchStatus s) {
           workflow = withStatus(workflow, s.status());
         }
@@ -128,7 +129,7 @@ final class Fixtures {
       ObservedJob j = jobs.get(jobName);
       jobs.put(jobName, new ObservedJob(j.namespace(), j.name(), j.labels(), j.propagatedLabels(),
           phase, reason,
-          j.creationTime(), j.creationTime(), at, false));
+          j.creationTime(), j.creationTime(), at, false, j.workflowName()));
     }
   }
 }

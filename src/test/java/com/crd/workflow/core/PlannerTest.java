@@ -114,7 +114,7 @@ class PlannerTest {
       Workflow w = wf(CHAIN3);
       String hash = Names.specHash(CHAIN3);
       ObservedJob pending = new ObservedJob("ns", "j", Names.jobLabels(w, "a", hash), List.of(),
-          JobPhase.RUNNING, null, T0, null, null, false);
+          JobPhase.RUNNING, null, T0, null, null, false, w.name());
       assertEquals("step a timed out after 60s",
           Planner.plan(w, List.of(pending), T0.plusSeconds(100)).status().message());
     }));
@@ -171,7 +171,7 @@ class PlannerTest {
       Map<String, String> labels = new java.util.HashMap<>(a.labels());
       labels.put("kueue.x-k8s.io/queue-name", "q");
       ObservedJob touched = new ObservedJob(a.namespace(), a.name(), labels, a.propagatedLabels(),
-          a.phase(), null, T0, T0, null, false);
+          a.phase(), null, T0, T0, null, false, a.workflowName());
       assertEquals(List.of(), relabels(Planner.plan(w, List.of(touched), T0)));
     }));
     rows.add(row("a succeeded step whose Job was cleaned up is not run again", () -> {

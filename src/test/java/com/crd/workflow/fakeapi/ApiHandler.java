@@ -86,8 +86,11 @@ final class ApiHandler implements HttpHandler {
   private final Discovery discovery;
   private final Supplier<Duration> bookmarkInterval;
 
+  private final FakeApiServer.Traffic traffic;
+
   ApiHandler(ObjectStore store, Faults faults, Consumer<RecordedRequest> recorder, Discovery discovery,
-      Supplier<Duration> bookmarkInterval) {
+      Supplier<Duration> bookmarkInterval, FakeApiServer.Traffic traffic) {
+    this.traffic = traffic;
     this.store = store;
     this.faults = faults;
     this.recorder = recorder;
@@ -100,9 +103,35 @@ final class ApiHandler implements HttpHandler {
     boolean abort = false;
     try {
       Request req = read(exchange);
-      Faults.Fault fault = faults.take(req.method(), req.path());
+      Faults.Fault fault = faults.take(req.method(), req.path(), req.isWatch());
       if (fault != null && fault.kind() == Faults.Kind.FAIL) {
         send(exchange, Response.error(ApiError.forCode(fault.code(), "injected fault")));
+        return;
+      }
+      if (fault != null && fault.kind() == Faults.Kind.DELAY) {
+        try {
+          Thread.sleep(fault.code());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (fault != null && fault.kind() == Faults.Kind.GARBAGE_WATCH) {
+        byte[] body = "<html><body>502 Bad Gateway</body></html>\n".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        return;
+      }
+      if (fault != null && fault.kind() == Faults.Kind.STALL_WATCH) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().flush();
+        Integer timeout = intParam(req, "timeoutSeconds");
+        try {
+          Thread.sleep(Duration.ofSeconds(timeout == null ? 60 : timeout).toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         return;
       }
       if (req.isWatch()) {
@@ -113,7 +142,13 @@ final class ApiHandler implements HttpHandler {
       if (fault != null && fault.kind() == Faults.Kind.LOSE_RESPONSE) {
         response = Response.error(ApiError.internal("injected fault: the response was lost"));
       }
-      send(exchange, response);
+      long sent = send(exchange, response);
+      traffic.allBytes.addAndGet(sent);
+      if (req.method().equals("GET") && response.body() instanceof JsonObject o
+          && Json.str(o, "kind") != null && Json.str(o, "kind").endsWith("List")) {
+        traffic.lists.incrementAndGet();
+        traffic.listBytes.addAndGet(sent);
+      }
     } catch (AbortConnection e) {
       abort = true;
       throw e;
@@ -158,7 +193,8 @@ final class ApiHandler implements HttpHandler {
     return query;
   }
 
-  private static void send(HttpExchange exchange, Response response) throws IOException {
+  /** Returns the number of body bytes sent. */
+  private static long send(HttpExchange exchange, Response response) throws IOException {
     boolean text = response.body().isJsonPrimitive();
     byte[] bytes = (text ? response.body().getAsString() : Json.write(response.body()))
         .getBytes(StandardCharsets.UTF_8);
@@ -168,6 +204,7 @@ final class ApiHandler implements HttpHandler {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+    return bytes.length;
   }
 
   // ---------------------------------------------------------------- routing
@@ -295,21 +332,16 @@ final class ApiHandler implements HttpHandler {
 
   private JsonObject list(ResourceType type, String ns, Request req) {
     Predicate<JsonObject> filter = filter(type, req);
-    ObjectStore.ListResult all = store.list(type, ns, filter);
-    List<JsonObject> items = all.items();
     String after = decodeContinue(req.param("continue"));
-    if (after != null) {
-      items = items.stream().filter(o -> sortKey(o).compareTo(after) > 0).toList();
-    }
-    JsonObject meta = new JsonObject();
-    meta.addProperty("resourceVersion", all.resourceVersion());
     Integer limit = intParam(req, "limit");
-    if (limit != null && limit > 0 && items.size() > limit) {
-      int remaining = items.size() - limit;
-      items = items.subList(0, limit);
+    ObjectStore.Page page = store.listPage(type, ns, filter, after, limit == null ? 0 : limit);
+    List<JsonObject> items = page.items();
+    JsonObject meta = new JsonObject();
+    meta.addProperty("resourceVersion", page.resourceVersion());
+    if (page.more() && !items.isEmpty()) {
       meta.addProperty("continue", Base64.getUrlEncoder().encodeToString(
-          sortKey(items.get(limit - 1)).getBytes(StandardCharsets.UTF_8)));
-      meta.addProperty("remainingItemCount", remaining);
+          sortKey(items.get(items.size() - 1)).getBytes(StandardCharsets.UTF_8)));
+      meta.addProperty("remainingItemCount", page.remaining());
     }
     return listObject(type, meta, items);
   }
@@ -539,7 +571,10 @@ final class ApiHandler implements HttpHandler {
       while (true) {
         String line = sub.next(Math.min(deadline, nextBookmark));
         if (line != null) {
-          out.write(line.getBytes(StandardCharsets.UTF_8));
+          byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+          traffic.watchBytes.addAndGet(bytes.length);
+          traffic.allBytes.addAndGet(bytes.length);
+          out.write(bytes);
           out.flush();
           continue;
         }

@@ -48,6 +48,7 @@ public final class FakeApiServer implements AutoCloseable {
   private final AtomicInteger writeCount = new AtomicInteger();
   private final Map<String, Integer> writesByResource = new HashMap<>();
   private volatile Duration bookmarkInterval = Duration.ofMinutes(1);
+  private final Traffic traffic = new Traffic();
   private HttpServer http;
   private ExecutorService executor;
 
@@ -83,7 +84,8 @@ public final class FakeApiServer implements AutoCloseable {
     });
     http.setExecutor(executor);
     http.createContext("/", new ApiHandler(store, faults, this::record,
-        new Discovery(() -> "127.0.0.1:" + http.getAddress().getPort()), () -> bookmarkInterval));
+        new Discovery(() -> "127.0.0.1:" + http.getAddress().getPort()), () -> bookmarkInterval,
+        traffic));
     http.start();
     gc.start();
     jobs.start();
@@ -224,6 +226,24 @@ public final class FakeApiServer implements AutoCloseable {
     faults.add(method, pathRegex, Faults.Kind.LOSE_RESPONSE, 500, times);
   }
 
+  /**
+   * The next {@code times} watch requests on a matching path answer 200 with a body that is not a
+   * stream of watch events (what a misconfigured proxy sends).
+   */
+  public void garbageWatches(String pathRegex, int times) {
+    faults.add("WATCH", pathRegex, Faults.Kind.GARBAGE_WATCH, 200, times);
+  }
+
+  /** The next {@code times} matching watches are accepted and then stay silent until they time out. */
+  public void stallWatches(String pathRegex, int times) {
+    faults.add("WATCH", pathRegex, Faults.Kind.STALL_WATCH, 200, times);
+  }
+
+  /** The next {@code times} matching requests ("WATCH" for watches only) wait {@code millis} first. */
+  public void delay(String method, String pathRegex, int millis, int times) {
+    faults.add(method, pathRegex, Faults.Kind.DELAY, millis, times);
+  }
+
   /** Removes fault rules that have not fired yet. */
   public void clearFaults() {
     faults.clear();
@@ -344,6 +364,54 @@ public final class FakeApiServer implements AutoCloseable {
   /** Disabled, Jobs get no status at all: tests write it themselves. */
   public void setJobControllerEnabled(boolean enabled) {
     jobs.setEnabled(enabled);
+  }
+
+  public void setGarbageCollectorEnabled(boolean enabled) {
+    gc.setEnabled(enabled);
+  }
+
+  /**
+   * Calls {@code listener(type, object)} for every change of one resource at the moment it is
+   * committed (under the store lock, so it must be quick and must not call back into the server).
+   * The object is shared: read it, never change it.
+   */
+  public void onChange(String plural, java.util.function.BiConsumer<String, JsonObject> listener) {
+    ResourceType type = ResourceType.byPlural(plural);
+    store.addListener(e -> {
+      if (e.resource() == type) {
+        listener.accept(e.type(), e.object());
+      }
+    });
+  }
+
+  /** Bytes and requests served, for benchmarks: lists, watches, and everything. */
+  public Traffic traffic() {
+    return traffic;
+  }
+
+  /** Counters of what the server sent. */
+  public static final class Traffic {
+    final java.util.concurrent.atomic.AtomicLong lists = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong listBytes = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong watchBytes = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong allBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    public long lists() {
+      return lists.get();
+    }
+
+    public long listBytes() {
+      return listBytes.get();
+    }
+
+    public long watchBytes() {
+      return watchBytes.get();
+    }
+
+    /** Every response byte: lists, watches, gets, writes' answers. */
+    public long allBytes() {
+      return allBytes.get();
+    }
   }
 
   /** Runs one Job controller pass now, e.g. after advancing a fake clock. */

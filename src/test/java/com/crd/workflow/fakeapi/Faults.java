@@ -15,7 +15,13 @@ final class Faults {
     /** Answer with an error Status without touching the store. */
     FAIL,
     /** Apply the request, then answer 500 as if the response had been lost. */
-    LOSE_RESPONSE
+    LOSE_RESPONSE,
+    /** A watch answered 200 with a body that is not a stream of events. */
+    GARBAGE_WATCH,
+    /** A watch that is accepted and then delivers nothing (a hung connection) until it times out. */
+    STALL_WATCH,
+    /** Wait {@code code} milliseconds, then serve the request normally. */
+    DELAY
   }
 
   record Fault(Kind kind, int code) {}
@@ -35,8 +41,14 @@ final class Faults {
       this.remaining = times;
     }
 
-    boolean matches(String method, String path) {
-      return (this.method.equals("*") || this.method.equalsIgnoreCase(method)) && this.path.matcher(path).find();
+    /** "WATCH" matches watch requests only; "GET" matches lists, gets and watches. */
+    boolean matches(String method, String path, boolean watch) {
+      boolean methodMatches = this.method.equals("*") || this.method.equalsIgnoreCase(method)
+          || (watch && this.method.equals("WATCH"));
+      if (this.method.equals("WATCH") && !watch) {
+        methodMatches = false;
+      }
+      return methodMatches && this.path.matcher(path).find();
     }
   }
 
@@ -50,9 +62,13 @@ final class Faults {
 
   /** Consumes and returns the first matching rule's fault, or null. */
   synchronized Fault take(String method, String path) {
+    return take(method, path, false);
+  }
+
+  synchronized Fault take(String method, String path, boolean watch) {
     for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
       Rule r = it.next();
-      if (r.matches(method, path)) {
+      if (r.matches(method, path, watch)) {
         if (--r.remaining <= 0) {
           it.remove();
         }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.crd.workflow.core.Condition;
 import com.crd.workflow.core.Phase;
-import com.crd.workflow.core.Plan;
+import com.crd.workflow.core.Workflow;
 import com.crd.workflow.core.StepState;
 import com.crd.workflow.core.StepStatus;
 import com.crd.workflow.core.Statuses;
@@ -261,12 +261,17 @@ class PrometheusRulesTest {
         new Condition(Statuses.COND_FAILED, "True", Statuses.REASON_STEP_FAILED, "step b failed", null, 1));
     StepStatus a = new StepStatus("a", StepState.Succeeded, "etl-a", null, null, null);
     StepStatus b = new StepStatus("b", StepState.Failed, "etl-b", "failed", null, null);
-    List<Plan> plans = List.of(
-        new Plan("team-a/etl", status(Phase.Failed, List.of(a, b), failed), List.of()),
-        new Plan("team-b/report", status(Phase.Completed, List.of(a), List.of()), List.of()));
-    metrics.tick(0.05, true, plans, Map.of("team-a/etl", "team-a", "team-b/report", "team-b"));
-    metrics.tick(0.05, false, null, Map.of());
+    List<Workflow> observed = List.of(
+        workflow("team-a", "etl", status(Phase.Failed, List.of(a, b), failed)),
+        workflow("team-b", "report", status(Phase.Completed, List.of(a), List.of())));
+    metrics.observe(() -> observed);
+    metrics.tick(0.05, true);
+    metrics.tick(0.05, false);
     return metrics;
+  }
+
+  private static Workflow workflow(String ns, String name, WorkflowStatus status) {
+    return new Workflow(ns, name, "uid-" + name, Map.of(), 1, "1", false, null, null, status);
   }
 
   private static WorkflowStatus status(Phase phase, List<StepStatus> steps, List<Condition> conditions) {

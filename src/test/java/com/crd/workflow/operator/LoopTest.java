@@ -16,7 +16,7 @@ class LoopTest {
   private Thread thread;
 
   private void start(Runnable tick) {
-    thread = new Thread(() -> loop.run(tick));
+    thread = new Thread(() -> loop.run(full -> tick.run()));
     thread.start();
   }
 
@@ -71,7 +71,7 @@ class LoopTest {
   @DisplayName("without wake-ups the period alone drives ticks")
   void periodDrivesTicks() throws InterruptedException {
     Loop fast = new Loop(Duration.ofMillis(100), Duration.ZERO);
-    Thread t = new Thread(() -> fast.run(ticks::incrementAndGet));
+    Thread t = new Thread(() -> fast.run(full -> ticks.incrementAndGet()));
     t.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() >= 4);
     fast.stop();
@@ -90,5 +90,30 @@ class LoopTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() == 1);
     loop.wake();
     await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() == 2);
+  }
+
+  @Test
+  @DisplayName("the first tick and every period's tick are full; a wake-up's tick is not")
+  void fullTicksOnThePeriod() throws InterruptedException {
+    java.util.List<Boolean> kinds = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    thread = new Thread(() -> loop.run(kinds::add));
+    thread.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> kinds.size() == 1);
+    loop.wake();
+    await().atMost(Duration.ofSeconds(5)).until(() -> kinds.size() == 2);
+    assertEquals(java.util.List.of(true, false), kinds);
+  }
+
+  @Test
+  @DisplayName("a timer asked for by a tick wakes the loop long before the period")
+  void timerWakesTheLoop() {
+    thread = new Thread(() -> loop.run(full -> {
+      if (ticks.incrementAndGet() == 1) {
+        loop.wakeIn(Duration.ofMillis(300));
+      }
+    }));
+    thread.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ticks.get() == 2); // the period is an hour
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> ticks.get() == 2);
   }
 }

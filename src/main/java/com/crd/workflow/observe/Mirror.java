@@ -1,0 +1,269 @@
+package com.crd.workflow.observe;
+
+import com.crd.workflow.core.ObservedJob;
+import com.crd.workflow.core.Workflow;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the API server last said about Workflows and managed Jobs, fed by LISTs and watch events.
+ * It holds observation only, never a decision: a restart rebuilds it from a LIST and the planner
+ * gets the same inputs. It remembers which workflows changed since the last {@link #take}, so a
+ * tick plans only those.
+ *
+ * <p>Consistency: one lock guards everything. Events are applied under it one at a time, and
+ * {@link #take} copies the inputs of a tick under it, so a tick sees the mirror as of one instant
+ * (never half of an event, never a Job without the Workflow event that came before it on the
+ * same stream). The records are immutable, so copying means copying references: the lock is held
+ * for microseconds per planned workflow, and events never wait for planning or API calls.
+ */
+public final class Mirror {
+  private final Object lock = new Object();
+  private final Map<String, Workflow> workflows = new HashMap<>(); // namespace/name
+  private final Map<String, String> workflowByOwner = new HashMap<>(); // namespace/uid -> namespace/name
+  private final Map<String, ObservedJob> jobs = new HashMap<>(); // namespace/name
+  private final Map<String, Map<String, ObservedJob>> jobsByOwner = new HashMap<>(); // namespace/uid
+  private final Set<String> dirty = new HashSet<>(); // owner keys (namespace/uid)
+  private final Runnable onChange;
+
+  /** @param onChange called (outside the lock) after a change that a tick should look at */
+  public Mirror(Runnable onChange) {
+    this.onChange = onChange;
+  }
+
+  public static String owner(Workflow wf) {
+    return wf.namespace() + "/" + wf.uid();
+  }
+
+  public static String owner(ObservedJob j) {
+    return j.namespace() + "/" + j.workflowUid();
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  // ---------------------------------------------------------------- writes (reflectors)
+
+  public void putWorkflow(Workflow wf) {
+    boolean changed;
+    synchronized (lock) {
+      changed = putWorkflowLocked(wf);
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  public void removeWorkflow(String namespace, String name) {
+    boolean changed;
+    synchronized (lock) {
+      changed = removeWorkflowLocked(key(namespace, name));
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  public void putJob(ObservedJob job) {
+    boolean changed;
+    synchronized (lock) {
+      changed = putJobLocked(job);
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  public void removeJob(String namespace, String name) {
+    boolean changed;
+    synchronized (lock) {
+      changed = removeJobLocked(key(namespace, name));
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /**
+   * After a LIST: the Workflows of {@code namespace} (null: all namespaces) are exactly
+   * {@code listed}. Only what differs from before is marked changed.
+   */
+  public void replaceWorkflows(String namespace, Collection<Workflow> listed) {
+    boolean changed = false;
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (Workflow wf : listed) {
+        seen.add(key(wf.namespace(), wf.name()));
+        changed |= putWorkflowLocked(wf);
+      }
+      for (String k : List.copyOf(workflows.keySet())) {
+        if (inScope(namespace, workflows.get(k).namespace()) && !seen.contains(k)) {
+          changed |= removeWorkflowLocked(k);
+        }
+      }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /** After a LIST: the managed Jobs of {@code namespace} (null: all) are exactly {@code listed}. */
+  public void replaceJobs(String namespace, Collection<ObservedJob> listed) {
+    boolean changed = false;
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (ObservedJob j : listed) {
+        seen.add(key(j.namespace(), j.name()));
+        changed |= putJobLocked(j);
+      }
+      for (String k : List.copyOf(jobs.keySet())) {
+        if (inScope(namespace, jobs.get(k).namespace()) && !seen.contains(k)) {
+          changed |= removeJobLocked(k);
+        }
+      }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /** Marks workflows to be planned on the next tick (a retry after a failed action). */
+  public void touch(Collection<String> owners) {
+    synchronized (lock) {
+      dirty.addAll(owners);
+    }
+  }
+
+  private static boolean inScope(String scope, String namespace) {
+    return scope == null || scope.equals(namespace);
+  }
+
+  private boolean putWorkflowLocked(Workflow wf) {
+    String k = key(wf.namespace(), wf.name());
+    Workflow old = workflows.put(k, wf);
+    if (Objects.equals(old, wf)) {
+      return false;
+    }
+    if (old != null && !Objects.equals(old.uid(), wf.uid())) {
+      workflowByOwner.remove(owner(old));
+      dirty.add(owner(old)); // its Jobs are now orphans
+    }
+    workflowByOwner.put(owner(wf), k);
+    dirty.add(owner(wf));
+    return true;
+  }
+
+  private boolean removeWorkflowLocked(String k) {
+    Workflow old = workflows.remove(k);
+    if (old == null) {
+      return false;
+    }
+    workflowByOwner.remove(owner(old));
+    dirty.add(owner(old));
+    return true;
+  }
+
+  private boolean putJobLocked(ObservedJob j) {
+    String k = key(j.namespace(), j.name());
+    ObservedJob old = jobs.put(k, j);
+    if (Objects.equals(old, j)) {
+      return false;
+    }
+    if (old != null && !owner(old).equals(owner(j))) {
+      dropFromOwner(old);
+    }
+    jobsByOwner.computeIfAbsent(owner(j), o -> new HashMap<>()).put(j.name(), j);
+    dirty.add(owner(j));
+    return true;
+  }
+
+  private boolean removeJobLocked(String k) {
+    ObservedJob old = jobs.remove(k);
+    if (old == null) {
+      return false;
+    }
+    dropFromOwner(old);
+    return true;
+  }
+
+  private void dropFromOwner(ObservedJob j) {
+    Map<String, ObservedJob> siblings = jobsByOwner.get(owner(j));
+    if (siblings != null) {
+      siblings.remove(j.name());
+      if (siblings.isEmpty()) {
+        jobsByOwner.remove(owner(j));
+      }
+    }
+    dirty.add(owner(j));
+  }
+
+  // ---------------------------------------------------------------- reads (the tick)
+
+  /**
+   * The inputs of one tick, taken at one instant: every workflow when {@code all}, else those
+   * changed since the last take plus {@code due}. Clears the changed set.
+   */
+  public Observation take(boolean all, Collection<String> due) {
+    synchronized (lock) {
+      Set<String> owners;
+      if (all) {
+        owners = new HashSet<>(workflowByOwner.keySet());
+        owners.addAll(jobsByOwner.keySet());
+      } else {
+        owners = new HashSet<>(dirty);
+        owners.addAll(due);
+      }
+      dirty.clear();
+      List<Workflow> planned = new ArrayList<>();
+      Map<String, List<ObservedJob>> jobsOf = new HashMap<>();
+      List<ObservedJob> orphans = new ArrayList<>();
+      for (String o : owners) {
+        String wfKey = workflowByOwner.get(o);
+        Map<String, ObservedJob> js = jobsByOwner.get(o);
+        if (wfKey != null) {
+          planned.add(workflows.get(wfKey));
+          jobsOf.put(o, js == null ? List.of() : List.copyOf(js.values()));
+        } else if (js != null) {
+          orphans.addAll(js.values());
+        }
+      }
+      return new Observation(planned, jobsOf, orphans, workflows.size(), jobs.size());
+    }
+  }
+
+  /** Every observed Workflow, for metrics and views. */
+  public List<Workflow> workflows() {
+    synchronized (lock) {
+      return List.copyOf(workflows.values());
+    }
+  }
+
+  /** The observed Jobs of one workflow. */
+  public List<ObservedJob> jobsOf(Workflow wf) {
+    synchronized (lock) {
+      Map<String, ObservedJob> js = jobsByOwner.get(owner(wf));
+      return js == null ? List.of() : List.copyOf(js.values());
+    }
+  }
+
+  public Workflow workflow(String namespace, String name) {
+    synchronized (lock) {
+      return workflows.get(key(namespace, name));
+    }
+  }
+
+  /** What one tick plans from: the workflows to plan, their Jobs, and Jobs with no workflow. */
+  public record Observation(List<Workflow> workflows, Map<String, List<ObservedJob>> jobsByOwner,
+      List<ObservedJob> orphans, int totalWorkflows, int totalJobs) {
+    public List<ObservedJob> jobsOf(Workflow wf) {
+      return jobsByOwner.getOrDefault(owner(wf), List.of());
+    }
+  }
+}

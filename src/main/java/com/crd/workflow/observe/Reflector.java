@@ -1,0 +1,242 @@
+package com.crd.workflow.observe;
+
+import com.crd.workflow.Log;
+import com.crd.workflow.kube.Decode;
+import com.crd.workflow.kube.KubeApi;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import okhttp3.Call;
+import okhttp3.Response;
+import okio.BufferedSource;
+
+/**
+ * Keeps one collection (Workflows or managed Jobs, in one namespace or all) mirrored: LIST, then
+ * WATCH from the list's resourceVersion, applying each event; LIST again after any gap (410 Gone,
+ * an ERROR event, a line that is not an event) and every resync period. A watch that ends quietly
+ * (its timeout) resumes from the last resourceVersion seen, bookmarks included, without a LIST.
+ *
+ * <p>If the server lists but will not watch, it falls back to listing once per fallback period
+ * and says so through {@link #problem()}.
+ */
+public final class Reflector<T> implements Runnable {
+  /** How the mirror takes a kind's list and events. */
+  public record Sink<T>(BiConsumer<String, List<T>> replace, Consumer<T> put,
+      Consumer<T> remove) {}
+
+  private static final int WATCH_TIMEOUT_SECONDS = 300;
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
+
+  private final KubeApi api;
+  private final ApiClient watchClient;
+  private final String path;
+  private final String selector;
+  private final String namespace;
+  private final Decode.Kind<T> kind;
+  private final Sink<T> sink;
+  private final Duration resyncPeriod;
+  private final Duration fallbackPeriod;
+  /** Never longer than the fallback period: a failing watch must not starve the mirror. */
+  private final Duration maxBackoff;
+  private volatile boolean stopped;
+  private volatile boolean synced;
+  private volatile String problem;
+  private volatile Call current;
+  private volatile Thread thread;
+  private String lastLogged; // one log line per distinct problem, not one per retry
+
+  public Reflector(KubeApi api, ApiClient watchClient, String path, String selector,
+      String namespace, Decode.Kind<T> kind, Sink<T> sink, Duration resyncPeriod,
+      Duration fallbackPeriod) {
+    this.api = api;
+    this.watchClient = watchClient;
+    this.path = path;
+    this.selector = selector;
+    this.namespace = namespace;
+    this.kind = kind;
+    this.sink = sink;
+    this.resyncPeriod = resyncPeriod;
+    this.fallbackPeriod = fallbackPeriod;
+    Duration cap = fallbackPeriod.compareTo(Duration.ofSeconds(30)) < 0 ? fallbackPeriod
+        : Duration.ofSeconds(30);
+    this.maxBackoff = cap.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF : cap;
+  }
+
+  /** True once the first LIST has been applied. */
+  public boolean synced() {
+    return synced;
+  }
+
+  /** Null while lists and watches work; else what is wrong, for logs and /readyz. */
+  public String problem() {
+    return problem;
+  }
+
+  public void stop() {
+    stopped = true;
+    Call c = current;
+    if (c != null) {
+      c.cancel();
+    }
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  @Override
+  public void run() {
+    thread = Thread.currentThread();
+    String rv = null;
+    long listedAt = 0;
+    Duration backoff = MIN_BACKOFF;
+    boolean watchUnsupported = false;
+    while (!stopped) {
+      try {
+        boolean resyncDue = System.nanoTime() - listedAt >= resyncPeriod.toNanos();
+        if (rv == null || resyncDue || watchUnsupported) {
+          rv = list();
+          listedAt = System.nanoTime();
+        }
+        if (watchUnsupported) {
+          pause(fallbackPeriod);
+          watchUnsupported = false; // try the watch again now and then: the server may have changed
+          continue;
+        }
+        long left = resyncPeriod.toNanos() - (System.nanoTime() - listedAt);
+        int timeout = (int) Math.max(1, Math.min(WATCH_TIMEOUT_SECONDS, left / 1_000_000_000L));
+        WatchEnd end = watch(rv, timeout);
+        rv = end.resourceVersion();
+        if (end.healthy()) {
+          backoff = MIN_BACKOFF;
+          clearProblem();
+          continue;
+        }
+        if (end.unsupported()) {
+          watchUnsupported = true;
+          report("watch of " + kind.name() + " refused (" + end.why() + "): re-listing every "
+              + fallbackPeriod.toMillis() + "ms instead");
+          continue;
+        }
+        report("watch of " + kind.name() + " broke: " + end.why());
+      } catch (ApiException e) {
+        report("list of " + kind.name() + " failed: " + e.getMessage());
+      } catch (RuntimeException e) {
+        report("mirror of " + kind.name() + " failed: " + e);
+        rv = null;
+      }
+      if (stopped) {
+        return;
+      }
+      pause(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff
+          : backoff.multipliedBy(2);
+    }
+  }
+
+  private String list() throws ApiException {
+    List<T> items = new ArrayList<>();
+    String rv = api.listInto(path, selector, kind, items::add,
+        bad -> Log.warn("skipped an object the operator cannot read", "error", bad));
+    sink.replace().accept(namespace, items);
+    synced = true;
+    Log.debug("listed", "kind", kind.name(), "namespace", namespace == null ? "all" : namespace,
+        "items", items.size());
+    return rv;
+  }
+
+  /**
+   * How a watch ended: {@code healthy} when it ran its course (or was cut after delivering
+   * events), so the next one may resume at once; {@code resourceVersion} null when a LIST must
+   * come first.
+   */
+  private record WatchEnd(String resourceVersion, boolean healthy, boolean unsupported,
+      String why) {}
+
+  private WatchEnd watch(String rv, int timeoutSeconds) {
+    long start = System.nanoTime();
+    boolean delivered = false;
+    try {
+      Call call = api.watchCall(watchClient, path, selector, rv, timeoutSeconds);
+      current = call;
+      try (Response r = call.execute()) {
+        if (!r.isSuccessful()) {
+          int code = r.code();
+          if (code == 410) {
+            return new WatchEnd(null, false, false, "HTTP 410 Gone");
+          }
+          // A server (or proxy) that lists but refuses watch=true.
+          boolean unsupported = code == 400 || code == 404 || code == 405 || code == 501;
+          return new WatchEnd(rv, false, unsupported, "HTTP " + code);
+        }
+        BufferedSource src = r.body().source();
+        String line;
+        while (!stopped && (line = src.readUtf8Line()) != null) {
+          if (line.isBlank()) {
+            continue;
+          }
+          Decode.Event<T> ev;
+          try {
+            ev = Decode.event(line, kind);
+          } catch (IOException e) {
+            // The object is skipped; a LIST brings back whatever the stream can no longer vouch for.
+            return new WatchEnd(null, false, false, e.getMessage());
+          }
+          switch (ev.type()) {
+            case "ERROR" -> {
+              return new WatchEnd(null, delivered, false,
+                  "ERROR event " + ev.errorCode() + ": " + ev.errorMessage());
+            }
+            case "DELETED" -> sink.remove().accept(ev.object());
+            case "BOOKMARK" -> { }
+            default -> sink.put().accept(ev.object());
+          }
+          rv = ev.resourceVersion() != null ? ev.resourceVersion() : rv;
+          delivered = true;
+        }
+      }
+    } catch (IOException | ApiException e) {
+      if (stopped) {
+        return new WatchEnd(rv, true, false, "stopped");
+      }
+      return new WatchEnd(rv, delivered, false, String.valueOf(e.getMessage()));
+    }
+    // Ended by the server: fine if it lasted; a stream that ends at once, empty, must not spin.
+    boolean lasted = System.nanoTime() - start > Duration.ofSeconds(5).toNanos();
+    return new WatchEnd(rv, delivered || lasted, false, "the stream ended at once, empty");
+  }
+
+  private void report(String what) {
+    problem = what;
+    if (!what.equals(lastLogged)) {
+      Log.warn("mirror: " + what + "; retrying with backoff");
+      lastLogged = what;
+    } else {
+      Log.debug("mirror: " + what);
+    }
+  }
+
+  private void clearProblem() {
+    if (problem != null) {
+      Log.info("mirror recovered", "kind", kind.name());
+    }
+    problem = null;
+    lastLogged = null;
+  }
+
+  private void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      if (!stopped) {
+        Thread.currentThread().interrupt();
+      }
+      stopped = true;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package com.crd.workflow.operator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.crd.workflow.core.Names;
+import com.crd.workflow.fakeapi.FakeApiServer;
+import com.crd.workflow.kube.Applier;
+import com.crd.workflow.kube.Decode;
+import com.crd.workflow.kube.EventRecorder;
+import com.crd.workflow.kube.Json;
+import com.crd.workflow.kube.KubeApi;
+import com.crd.workflow.kube.Paths;
+import com.crd.workflow.metrics.Metrics;
+import com.crd.workflow.observe.Mirror;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.util.Config;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes never trust the mirror: a reconciler fed a deliberately stale mirror may only be late or
+ * meet a 409. It never creates a second Job, never loses a step and never writes an older status
+ * over a newer one.
+ */
+class StaleMirrorTest {
+  private FakeApiServer server;
+  private KubeApi api;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FakeApiServer().start();
+    server.setJobControllerEnabled(false); // the test moves Job status itself
+    api = new KubeApi(Config.fromUrl(server.url()), null);
+    server.create("workflows", "ns", JsonParser.parseString("""
+        {"apiVersion":"workflow.crd.com/v1","kind":"Workflow","metadata":{"name":"wf"},
+         "spec":{"containers":[{"stepName":"a","image":"busybox"},
+                               {"stepName":"b","image":"busybox","dependsOn":["a"]}]}}
+        """).getAsJsonObject());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** A mirror filled from the server now: it goes stale as soon as anything changes. */
+  private Mirror snapshot() throws Exception {
+    Mirror m = new Mirror(() -> { });
+    List<com.crd.workflow.core.Workflow> wfs = new ArrayList<>();
+    api.listInto(Paths.workflows(null), null, Decode.WORKFLOWS, wfs::add, bad -> fail(bad));
+    m.replaceWorkflows(null, wfs);
+    List<com.crd.workflow.core.ObservedJob> jobs = new ArrayList<>();
+    api.listInto(Paths.jobs(null), Names.MANAGED_SELECTOR, Decode.JOBS, jobs::add, bad -> fail(bad));
+    m.replaceJobs(null, jobs);
+    return m;
+  }
+
+  private boolean tick(Mirror m) {
+    Applier applier = new Applier(api, Clock.systemUTC(),
+        new EventRecorder(api, Clock.systemUTC(), "test"), () -> true);
+    return new Reconciler(m, () -> true, applier, new Metrics(), Clock.systemUTC(), d -> { })
+        .tick(true);
+  }
+
+  private List<JsonObject> jobs(String step) {
+    return server.list("jobs", "ns").stream()
+        .filter(j -> step.equals(Json.strings(j, "metadata", "labels").get(Names.LABEL_STEP)))
+        .toList();
+  }
+
+  private String status() {
+    return Json.str(server.get("workflows", "ns", "wf"), "status", "workflow-status");
+  }
+
+  private void complete(String step) {
+    String name = Json.str(jobs(step).get(0), "metadata", "name");
+    server.mergePatchStatus("jobs", "ns", name, """
+        {"status":{"startTime":"2026-01-01T00:00:00Z","completionTime":"2026-01-01T00:00:01Z",
+         "succeeded":1,"conditions":[{"type":"Complete","status":"True",
+         "lastTransitionTime":"2026-01-01T00:00:01Z"}]}}""");
+  }
+
+  @Test
+  @DisplayName("a mirror that has not seen the Job it created: the retry meets 409, no second Job")
+  void missedOwnCreate() throws Exception {
+    Mirror stale = snapshot();
+    assertTrue(tick(snapshot()));
+    assertEquals(1, jobs("a").size());
+    assertEquals("Started", status());
+    String statusRv = Json.str(server.get("workflows", "ns", "wf"), "metadata", "resourceVersion");
+
+    assertTrue(tick(stale), "409 on create means already done, not an error");
+    assertEquals(1, jobs("a").size(), "no duplicate Job");
+    assertEquals(statusRv, Json.str(server.get("workflows", "ns", "wf"), "metadata", "resourceVersion"),
+        "the stale status write was refused by its resourceVersion precondition");
+  }
+
+  @Test
+  @DisplayName("a mirror that has not seen a step succeed: the next step is late, never lost or doubled")
+  void missedCompletion() throws Exception {
+    assertTrue(tick(snapshot()));
+    Mirror stale = snapshot(); // a is running here
+    complete("a");
+    assertTrue(tick(stale));
+    assertEquals(0, jobs("b").size(), "b waits while the mirror still sees a running");
+    assertTrue(tick(snapshot()));
+    assertEquals(1, jobs("b").size());
+    assertTrue(tick(stale), "an older view after the newer one: still no harm");
+    assertEquals(1, jobs("b").size());
+    assertEquals(1, jobs("a").size());
+    complete("b");
+    assertTrue(tick(snapshot()));
+    assertEquals("Completed", status());
+  }
+}
