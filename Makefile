@@ -5,7 +5,7 @@ MVN ?= mvn -B -ntp
 JAR := target/workflow-operator.jar
 ARGS ?=
 
-.PHONY: help build test demo bench run install-crd lint
+.PHONY: help build test demo bench bench-scale run install-crd lint
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,6 +25,11 @@ demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch exam
 bench: ## time the planning part of a tick for clusters of 100 to 5000 workflows (prints numbers)
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.PlannerBench
+
+N ?= 1000,10000
+bench-scale: build ## the operator jar against N converged workflows x 10 steps (N=10000): CPU, LISTs, reaction, memory
+	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
+	java -Xmx8g -Dsun.net.httpserver.nodelay=true -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.ScaleBench $(N)
 
 install-crd: ## apply the Workflow CRD to the current kube context
 	kubectl apply -f crd/workflow.yaml

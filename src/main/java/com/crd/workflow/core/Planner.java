@@ -60,9 +60,16 @@ public final class Planner {
     if (wf.deleting()) {
       return new Plan(wf.key(), wf.status(), List.of()); // garbage collection takes it from here
     }
-    List<String> problems = wf.specError() != null
+    WorkflowStatus prev = wf.status();
+    boolean prevFinal = prev != null && prev.phase() != null && prev.phase().isFinal();
+    // Final for this very generation: the status was computed from this spec, so its hash and
+    // verdict stand, and only the Jobs need a look. This keeps finished workflows cheap.
+    boolean settled = prevFinal && wf.specError() == null && prev.specHash() != null
+        && wf.generation() > 0 && prev.observedGeneration() == wf.generation();
+    List<String> problems = settled ? List.of() : wf.specError() != null
         ? List.of(wf.specError()) : Validation.problems(wf.spec());
-    String hash = wf.specError() != null ? Names.errorHash(wf.specError()) : Names.specHash(wf.spec());
+    String hash = settled ? prev.specHash() : wf.specError() != null
+        ? Names.errorHash(wf.specError()) : Names.specHash(wf.spec());
     boolean valid = problems.isEmpty();
     Set<String> stepNames = new HashSet<>();
     if (valid) {
@@ -71,6 +78,8 @@ public final class Planner {
 
     List<Action> actions = new ArrayList<>();
     Map<String, ObservedJob> current = new TreeMap<>();
+    Map<String, String> labels = jobs.isEmpty() ? Map.of() : Names.jobLabels(wf, "", hash);
+    List<String> propagated = jobs.isEmpty() ? List.of() : Names.propagatedKeys(wf);
     for (ObservedJob j : jobs.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList()) {
       boolean ours = valid && hash.equals(j.specHash()) && stepNames.contains(j.step());
       if (!ours) {
@@ -78,13 +87,11 @@ public final class Planner {
           actions.add(new DeleteJob(j.namespace(), j.name(), "it belongs to a previous spec", null));
         }
       } else if (current.putIfAbsent(j.step(), j) == null) {
-        relabel(wf, j, hash).ifPresent(actions::add);
+        relabel(j, labels, propagated).ifPresent(actions::add);
       }
     }
 
-    WorkflowStatus prev = wf.status();
     WorkflowStatus next;
-    boolean prevFinal = prev != null && prev.phase() != null && prev.phase().isFinal();
     if (prevFinal && hash.equals(prev.specHash())) {
       next = prev.withObservedGeneration(wf.generation()); // final for this spec
     } else if (prevFinal && prev.specHash() == null) {
@@ -198,18 +205,21 @@ public final class Planner {
         Names.propagatedKeys(wf), timeout == WorkflowSpec.UNLIMITED ? null : timeout);
   }
 
-  private static java.util.Optional<Action> relabel(Workflow wf, ObservedJob j, String hash) {
-    Map<String, String> desired = Names.jobLabels(wf, j.step(), hash);
+  /**
+   * @param labels the workflow's desired Job labels, but for the step label (each Job's own)
+   * @param propagated the workflow label keys a Job should record as copied from it
+   */
+  private static java.util.Optional<Action> relabel(ObservedJob j, Map<String, String> labels,
+      List<String> propagated) {
     Map<String, String> set = new TreeMap<>();
-    desired.forEach((k, v) -> {
-      if (!v.equals(j.labels().get(k))) {
+    labels.forEach((k, v) -> {
+      if (!k.equals(Names.LABEL_STEP) && !v.equals(j.labels().get(k))) {
         set.put(k, v);
       }
     });
     // Only keys the workflow put there may go: a label added by someone else is left alone.
     List<String> remove = j.propagatedLabels().stream()
-        .filter(k -> !desired.containsKey(k) && j.labels().containsKey(k)).sorted().toList();
-    List<String> propagated = Names.propagatedKeys(wf);
+        .filter(k -> !labels.containsKey(k) && j.labels().containsKey(k)).sorted().toList();
     if (set.isEmpty() && remove.isEmpty() && propagated.equals(j.propagatedLabels())) {
       return java.util.Optional.empty();
     }

@@ -18,6 +18,7 @@ import com.google.gson.JsonPrimitive;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** API JSON to core records and back: the only place that knows the wire shapes. */
@@ -26,6 +27,22 @@ public final class Convert {
   public static final String K_CHANGED = "status-changed";
 
   private Convert() {}
+
+  /*
+   * Every string read is interned. The mirror holds 100,000 Jobs and their Workflows; most of
+   * their strings (namespaces, label keys and values, images, step names, timestamps, messages)
+   * repeat across objects, and interning makes each one a single copy.
+   */
+  private static String istr(JsonObject o, String... path) {
+    String s = Json.str(o, path);
+    return s == null ? null : s.intern();
+  }
+
+  private static java.util.Map<String, String> istrings(JsonObject o, String... path) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    Json.strings(o, path).forEach((k, v) -> out.put(k.intern(), v.intern()));
+    return out;
+  }
 
   /** Never throws: a spec that cannot be read becomes {@code specError}. */
   public static Workflow workflow(JsonObject o) {
@@ -42,9 +59,9 @@ public final class Convert {
     } catch (RuntimeException e) {
       status = null; // unreadable status: rewritten from observation
     }
-    return new Workflow(Json.str(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
-        Json.str(o, "metadata", "uid"), Json.strings(o, "metadata", "labels"),
-        Json.num(o, 0, "metadata", "generation"), Json.str(o, "metadata", "resourceVersion"),
+    return new Workflow(istr(o, "metadata", "namespace"), istr(o, "metadata", "name"),
+        istr(o, "metadata", "uid"), istrings(o, "metadata", "labels"),
+        Json.num(o, 0, "metadata", "generation"), istr(o, "metadata", "resourceVersion"),
         Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status);
   }
 
@@ -101,7 +118,7 @@ public final class Convert {
     if (!(e instanceof JsonPrimitive p) || !p.isString()) {
       throw new BadSpec(at + "." + key + " must be a string");
     }
-    return p.getAsString();
+    return p.getAsString().intern();
   }
 
   private static List<String> strings(JsonObject o, String key, String at) throws BadSpec {
@@ -117,7 +134,7 @@ public final class Convert {
       if (!(x instanceof JsonPrimitive p) || !p.isString()) {
         throw new BadSpec(at + "." + key + " must be a list of strings");
       }
-      out.add(p.getAsString());
+      out.add(p.getAsString().intern());
     }
     return out;
   }
@@ -143,27 +160,27 @@ public final class Convert {
       if (state == null || Json.str(st, "name") == null) {
         continue; // not ours to keep: the next write replaces it
       }
-      steps.add(new StepStatus(Json.str(st, "name"), state, Json.str(st, "job"),
-          Json.str(st, "message"), Json.str(st, "startedAt"), Json.str(st, "finishedAt")));
+      steps.add(new StepStatus(istr(st, "name"), state, istr(st, "job"),
+          istr(st, "message"), istr(st, "startedAt"), istr(st, "finishedAt")));
     }
     List<Condition> conditions = new ArrayList<>();
     for (JsonObject c : Json.objects(s, "conditions")) {
       if (Json.str(c, "type") == null || Json.str(c, "status") == null) {
         continue;
       }
-      conditions.add(new Condition(Json.str(c, "type"), Json.str(c, "status"), Json.str(c, "reason"),
-          Json.str(c, "message") == null ? "" : Json.str(c, "message"),
-          Json.str(c, "lastTransitionTime"), Json.num(c, 0, "observedGeneration")));
+      conditions.add(new Condition(istr(c, "type"), istr(c, "status"), istr(c, "reason"),
+          istr(c, "message") == null ? "" : istr(c, "message"),
+          istr(c, "lastTransitionTime"), Json.num(c, 0, "observedGeneration")));
     }
-    return new WorkflowStatus(phase, Json.str(s, K_CHANGED), Json.str(s, "message"),
-        Json.str(s, "progress"), Json.str(s, "specHash"), Json.num(s, 0, "observedGeneration"),
+    return new WorkflowStatus(phase, istr(s, K_CHANGED), istr(s, "message"),
+        istr(s, "progress"), istr(s, "specHash"), Json.num(s, 0, "observedGeneration"),
         names(s, "executedSteps"), names(s, "startedSteps"), steps, conditions);
   }
 
   private static List<String> names(JsonObject s, String key) {
     List<String> out = new ArrayList<>();
     if (Json.at(s, key) instanceof JsonArray a) {
-      a.forEach(e -> out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString()));
+      a.forEach(e -> out.add((e.isJsonPrimitive() ? e.getAsString() : e.toString()).intern()));
     }
     return out;
   }
@@ -226,8 +243,8 @@ public final class Convert {
       String type = String.valueOf(Json.str(c, "type"));
       if (type.equals("Failed") || type.equals("FailureTarget")) {
         phase = JobPhase.FAILED;
-        reason = reason != null ? reason : Json.str(c, "reason");
-        finished = finished != null ? finished : time(Json.str(c, "lastTransitionTime"));
+        reason = reason != null ? reason : istr(c, "reason");
+        finished = finished != null ? finished : time(istr(c, "lastTransitionTime"));
       } else if ((type.equals("Complete") || type.equals("SuccessCriteriaMet"))
           && phase != JobPhase.FAILED) {
         phase = JobPhase.SUCCEEDED;
@@ -244,19 +261,20 @@ public final class Convert {
       }
     }
     if (phase == JobPhase.SUCCEEDED) {
-      finished = time(Json.str(o, "status", "completionTime"));
+      finished = time(istr(o, "status", "completionTime"));
       for (JsonObject c : Json.objects(o, "status", "conditions")) {
         if (finished == null && "True".equals(Json.str(c, "status"))) {
-          finished = time(Json.str(c, "lastTransitionTime")); // SuccessCriteriaMet comes first
+          finished = time(istr(c, "lastTransitionTime")); // SuccessCriteriaMet comes first
         }
       }
     }
     String propagated = Json.strings(o, "metadata", "annotations").get(Names.ANNOTATION_PROPAGATED);
-    return new ObservedJob(Json.str(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
-        Json.strings(o, "metadata", "labels"),
-        propagated == null || propagated.isEmpty() ? List.of() : List.of(propagated.split(",")),
+    return new ObservedJob(istr(o, "metadata", "namespace"), istr(o, "metadata", "name"),
+        istrings(o, "metadata", "labels"),
+        propagated == null || propagated.isEmpty() ? List.of()
+            : Arrays.stream(propagated.split(",")).map(String::intern).toList(),
         phase, reason,
-        time(Json.str(o, "metadata", "creationTimestamp")), time(Json.str(o, "status", "startTime")),
+        time(istr(o, "metadata", "creationTimestamp")), time(istr(o, "status", "startTime")),
         finished, Json.at(o, "metadata", "deletionTimestamp") != null, ownerName(o));
   }
 
@@ -264,7 +282,7 @@ public final class Convert {
     for (JsonObject ref : Json.objects(job, "metadata", "ownerReferences")) {
       if (Names.KIND.equals(Json.str(ref, "kind")) && Boolean.TRUE.equals(
           Json.at(ref, "controller") instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean())) {
-        return Json.str(ref, "name");
+        return istr(ref, "name");
       }
     }
     return null;

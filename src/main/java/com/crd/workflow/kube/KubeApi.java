@@ -85,11 +85,21 @@ public final class KubeApi {
   public <T> String listInto(String path, String labelSelector, Decode.Kind<T> kind,
       java.util.function.Consumer<T> sink, java.util.function.Consumer<String> bad)
       throws ApiException {
+    return listInto(path, labelSelector, kind, sink, bad, false);
+  }
+
+  /** @param background pages wait for spare request budget, behind every other call */
+  public <T> String listInto(String path, String labelSelector, Decode.Kind<T> kind,
+      java.util.function.Consumer<T> sink, java.util.function.Consumer<String> bad,
+      boolean background) throws ApiException {
     String cont = null;
     String rv;
     do {
       String c = cont;
-      Decode.ListMeta meta = stream("list", path, listQuery(labelSelector, c),
+      if (background) {
+        limiter.acquireSpare();
+      }
+      Decode.ListMeta meta = stream("list", path, listQuery(labelSelector, c), !background,
           body -> Decode.list(body, kind, sink, bad));
       rv = meta.resourceVersion();
       cont = meta.continueToken();
@@ -114,9 +124,11 @@ public final class KubeApi {
     R read(java.io.Reader body) throws IOException;
   }
 
-  private <R> R stream(String verb, String path, List<Pair> query, BodyReader<R> reader)
-      throws ApiException {
-    limiter.acquire();
+  private <R> R stream(String verb, String path, List<Pair> query, boolean paced,
+      BodyReader<R> reader) throws ApiException {
+    if (paced) {
+      limiter.acquire();
+    }
     Call call = build(client, "GET", path, query, null, null);
     try (Response r = call.execute()) {
       if (!r.isSuccessful()) {

@@ -40,6 +40,21 @@ public final class RateLimiter {
     }
   }
 
+  /**
+   * Takes one token when one is spare, waiting as long as paced callers have a claim on the
+   * bucket: background work (a resync's LIST pages) goes only where nothing else would.
+   */
+  public void acquireSpare() {
+    while (!tryAcquire(1)) {
+      try {
+        Thread.sleep(Math.max(1, (long) (1000 / qps)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** Takes one token, waiting for it if the bucket is empty. */
   public void acquire() {
     if (qps <= 0) {

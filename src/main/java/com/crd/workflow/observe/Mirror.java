@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the API server last said about Workflows and managed Jobs, fed by LISTs and watch events.
@@ -45,7 +46,7 @@ public final class Mirror {
     return j.namespace() + "/" + j.workflowUid();
   }
 
-  private static String key(String namespace, String name) {
+  public static String key(String namespace, String name) {
     return namespace + "/" + name;
   }
 
@@ -96,15 +97,32 @@ public final class Mirror {
    * {@code listed}. Only what differs from before is marked changed.
    */
   public void replaceWorkflows(String namespace, Collection<Workflow> listed) {
+    replaceWorkflows(namespace, listed, k -> false);
+  }
+
+  /**
+   * Like {@link #replaceWorkflows(String, Collection)}, but leaves alone the keys
+   * ("namespace/name") that {@code newer} names: a watch delivered them while the list ran, so
+   * the mirror's copy is at least as new as the list's.
+   */
+  public void replaceWorkflows(String namespace, Collection<Workflow> listed, Predicate<String> newer) {
+    Set<String> seen = new HashSet<>();
+    for (Workflow wf : listed) {
+      seen.add(key(wf.namespace(), wf.name()));
+      if (!newer.test(key(wf.namespace(), wf.name()))) {
+        putWorkflow(wf);
+      }
+    }
+    retainWorkflows(namespace, seen, newer);
+  }
+
+  /** After a LIST that was put item by item: drops the Workflows of the scope it did not name. */
+  public void retainWorkflows(String namespace, Set<String> listed, Predicate<String> newer) {
     boolean changed = false;
     synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (Workflow wf : listed) {
-        seen.add(key(wf.namespace(), wf.name()));
-        changed |= putWorkflowLocked(wf);
-      }
       for (String k : List.copyOf(workflows.keySet())) {
-        if (inScope(namespace, workflows.get(k).namespace()) && !seen.contains(k)) {
+        if (inScope(namespace, workflows.get(k).namespace()) && !listed.contains(k)
+            && !newer.test(k)) {
           changed |= removeWorkflowLocked(k);
         }
       }
@@ -116,15 +134,27 @@ public final class Mirror {
 
   /** After a LIST: the managed Jobs of {@code namespace} (null: all) are exactly {@code listed}. */
   public void replaceJobs(String namespace, Collection<ObservedJob> listed) {
+    replaceJobs(namespace, listed, k -> false);
+  }
+
+  /** Like {@link #replaceWorkflows(String, Collection, Predicate)}, for Jobs. */
+  public void replaceJobs(String namespace, Collection<ObservedJob> listed, Predicate<String> newer) {
+    Set<String> seen = new HashSet<>();
+    for (ObservedJob j : listed) {
+      seen.add(key(j.namespace(), j.name()));
+      if (!newer.test(key(j.namespace(), j.name()))) {
+        putJob(j);
+      }
+    }
+    retainJobs(namespace, seen, newer);
+  }
+
+  /** After a LIST that was put item by item: drops the Jobs of the scope it did not name. */
+  public void retainJobs(String namespace, Set<String> listed, Predicate<String> newer) {
     boolean changed = false;
     synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (ObservedJob j : listed) {
-        seen.add(key(j.namespace(), j.name()));
-        changed |= putJobLocked(j);
-      }
       for (String k : List.copyOf(jobs.keySet())) {
-        if (inScope(namespace, jobs.get(k).namespace()) && !seen.contains(k)) {
+        if (inScope(namespace, jobs.get(k).namespace()) && !listed.contains(k) && !newer.test(k)) {
           changed |= removeJobLocked(k);
         }
       }

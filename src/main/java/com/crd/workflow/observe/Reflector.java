@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Response;
@@ -18,16 +17,26 @@ import okio.BufferedSource;
 /**
  * Keeps one collection (Workflows or managed Jobs, in one namespace or all) mirrored: LIST, then
  * WATCH from the list's resourceVersion, applying each event; LIST again after any gap (410 Gone,
- * an ERROR event, a line that is not an event) and every resync period. A watch that ends quietly
- * (its timeout) resumes from the last resourceVersion seen, bookmarks included, without a LIST.
+ * an ERROR event, a line that is not an event). A watch that ends quietly (its timeout) resumes
+ * from the last resourceVersion seen, bookmarks included, without a LIST. Every resync period a
+ * second thread LISTs again beside the running watch, as a safety net.
  *
  * <p>If the server lists but will not watch, it falls back to listing once per fallback period
  * and says so through {@link #problem()}.
  */
 public final class Reflector<T> implements Runnable {
-  /** How the mirror takes a kind's list and events. */
-  public record Sink<T>(BiConsumer<String, List<T>> replace, Consumer<T> put,
-      Consumer<T> remove) {}
+  /**
+   * How the mirror takes events and lists, and the key ("namespace/name") of an object. A LIST is
+   * put item by item as it streams in, then {@code retain} drops what it did not name.
+   */
+  public record Sink<T>(Consumer<T> put, Consumer<T> remove, Retain retain,
+      java.util.function.Function<T, String> key) {}
+
+  /** Drops the objects of a namespace (null: all) not in {@code listed}, except {@code newer} ones. */
+  public interface Retain {
+    void apply(String namespace, java.util.Set<String> listed,
+        java.util.function.Predicate<String> newer);
+  }
 
   private static final int WATCH_TIMEOUT_SECONDS = 300;
   private static final Duration MIN_BACKOFF = Duration.ofMillis(500);
@@ -48,6 +57,12 @@ public final class Reflector<T> implements Runnable {
   private volatile String problem;
   private volatile Call current;
   private volatile Thread thread;
+  /** While a resync LIST runs: the keys the watch has delivered since it began. */
+  private volatile java.util.Set<String> touched;
+  /** A watch event's mark-and-apply and a resync's check-and-apply never interleave. */
+  private final Object applying = new Object();
+  /** Counts the LISTs the watch thread makes, so a resync never lands on top of a newer one. */
+  private volatile long relists;
   private String lastLogged; // one log line per distinct problem, not one per retry
 
   public Reflector(KubeApi api, ApiClient watchClient, String path, String selector,
@@ -87,30 +102,35 @@ public final class Reflector<T> implements Runnable {
     if (t != null) {
       t.interrupt();
     }
+    Thread r = resyncThread;
+    if (r != null) {
+      r.interrupt();
+    }
   }
+
+  private volatile Thread resyncThread;
 
   @Override
   public void run() {
     thread = Thread.currentThread();
+    Thread r = new Thread(this::resyncLoop, "resync");
+    r.setDaemon(true);
+    resyncThread = r;
+    r.start();
     String rv = null;
-    long listedAt = 0;
     Duration backoff = MIN_BACKOFF;
     boolean watchUnsupported = false;
     while (!stopped) {
       try {
-        boolean resyncDue = System.nanoTime() - listedAt >= resyncPeriod.toNanos();
-        if (rv == null || resyncDue || watchUnsupported) {
+        if (rv == null || watchUnsupported) {
           rv = list();
-          listedAt = System.nanoTime();
         }
         if (watchUnsupported) {
           pause(fallbackPeriod);
           watchUnsupported = false; // try the watch again now and then: the server may have changed
           continue;
         }
-        long left = resyncPeriod.toNanos() - (System.nanoTime() - listedAt);
-        int timeout = (int) Math.max(1, Math.min(WATCH_TIMEOUT_SECONDS, left / 1_000_000_000L));
-        WatchEnd end = watch(rv, timeout);
+        WatchEnd end = watch(rv, WATCH_TIMEOUT_SECONDS);
         rv = end.resourceVersion();
         if (end.healthy()) {
           backoff = MIN_BACKOFF;
@@ -140,13 +160,16 @@ public final class Reflector<T> implements Runnable {
   }
 
   private String list() throws ApiException {
-    List<T> items = new ArrayList<>();
-    String rv = api.listInto(path, selector, kind, items::add,
-        bad -> Log.warn("skipped an object the operator cannot read", "error", bad));
-    sink.replace().accept(namespace, items);
+    relists++;
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    String rv = api.listInto(path, selector, kind, item -> {
+      listed.add(sink.key().apply(item));
+      sink.put().accept(item);
+    }, bad -> Log.warn("skipped an object the operator cannot read", "error", bad));
+    sink.retain().apply(namespace, listed, k -> false);
     synced = true;
     Log.debug("listed", "kind", kind.name(), "namespace", namespace == null ? "all" : namespace,
-        "items", items.size());
+        "items", listed.size());
     return rv;
   }
 
@@ -192,9 +215,19 @@ public final class Reflector<T> implements Runnable {
               return new WatchEnd(null, delivered, false,
                   "ERROR event " + ev.errorCode() + ": " + ev.errorMessage());
             }
-            case "DELETED" -> sink.remove().accept(ev.object());
+            case "DELETED" -> {
+              synchronized (applying) {
+                mark(ev.object());
+                sink.remove().accept(ev.object());
+              }
+            }
             case "BOOKMARK" -> { }
-            default -> sink.put().accept(ev.object());
+            default -> {
+              synchronized (applying) {
+                mark(ev.object());
+                sink.put().accept(ev.object());
+              }
+            }
           }
           rv = ev.resourceVersion() != null ? ev.resourceVersion() : rv;
           delivered = true;
@@ -206,9 +239,59 @@ public final class Reflector<T> implements Runnable {
       }
       return new WatchEnd(rv, delivered, false, String.valueOf(e.getMessage()));
     }
-    // Ended by the server: fine if it lasted; a stream that ends at once, empty, must not spin.
-    boolean lasted = System.nanoTime() - start > Duration.ofSeconds(5).toNanos();
+    // Ended by the server: fine if it lasted (or ran to the timeout asked for); a stream that
+    // ends at once, empty, must not spin.
+    long ran = System.nanoTime() - start;
+    boolean lasted = ran > Math.min(Duration.ofSeconds(5).toNanos(), timeoutSeconds * 800_000_000L);
     return new WatchEnd(rv, delivered || lasted, false, "the stream ended at once, empty");
+  }
+
+  private void mark(T object) {
+    java.util.Set<String> t = touched;
+    if (t != null) {
+      t.add(sink.key().apply(object));
+    }
+  }
+
+  /**
+   * The safety net: every resync period, LIST again while the watch keeps running, and correct
+   * whatever the watch missed. Keys the watch delivered meanwhile are newer than the list and
+   * stay; the pages use only spare request budget, so work never waits for a resync.
+   */
+  private void resyncLoop() {
+    while (!stopped) {
+      pause(resyncPeriod);
+      if (stopped || !synced) {
+        continue;
+      }
+      long before = relists;
+      java.util.Set<String> t = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      touched = t;
+      try {
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        api.listInto(path, selector, kind, item -> {
+          String k = sink.key().apply(item);
+          listed.add(k);
+          // The watch delivered this key since the resync began: its copy is newer than the list's.
+          // Once the watch thread listed again, this older list must not land at all.
+          synchronized (applying) {
+            if (!t.contains(k) && relists == before) {
+              sink.put().accept(item);
+            }
+          }
+        }, bad -> Log.warn("skipped an object the operator cannot read", "error", bad), true);
+        if (relists == before) {
+          sink.retain().apply(namespace, listed, t::contains);
+          Log.debug("resynced", "kind", kind.name(), "namespace", namespace == null ? "all" : namespace,
+              "items", listed.size(), "keptFromWatch", t.size());
+        }
+      } catch (ApiException | RuntimeException e) {
+        Log.warn("resync failed, trying again next period", "kind", kind.name(),
+            "error", String.valueOf(e.getMessage()));
+      } finally {
+        touched = null;
+      }
+    }
   }
 
   private void report(String what) {

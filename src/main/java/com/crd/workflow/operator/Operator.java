@@ -86,12 +86,14 @@ public final class Operator {
         ? Collections.singletonList(null) : settings.namespaces();
     for (String ns : scopes) {
       reflectors.add(new Reflector<>(api, watchClient, Paths.workflows(ns), null, ns,
-          Decode.WORKFLOWS, new Reflector.Sink<>(mirror::replaceWorkflows, mirror::putWorkflow,
-              w -> mirror.removeWorkflow(w.namespace(), w.name())),
+          Decode.WORKFLOWS, new Reflector.Sink<>(mirror::putWorkflow,
+              w -> mirror.removeWorkflow(w.namespace(), w.name()), mirror::retainWorkflows,
+              w -> Mirror.key(w.namespace(), w.name())),
           settings.resyncPeriod(), settings.tickPeriod()));
       reflectors.add(new Reflector<>(api, watchClient, Paths.jobs(ns), Names.MANAGED_SELECTOR, ns,
-          Decode.JOBS, new Reflector.Sink<>(mirror::replaceJobs, mirror::putJob,
-              j -> mirror.removeJob(j.namespace(), j.name())),
+          Decode.JOBS, new Reflector.Sink<>(mirror::putJob,
+              j -> mirror.removeJob(j.namespace(), j.name()), mirror::retainJobs,
+              j -> Mirror.key(j.namespace(), j.name())),
           settings.resyncPeriod(), settings.tickPeriod()));
     }
     metrics.observe(mirror::workflows);

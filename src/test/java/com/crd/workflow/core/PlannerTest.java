@@ -50,6 +50,28 @@ class PlannerTest {
       assertEquals(List.of("Started", "StepStarted"),
           statusPatch(p).events().stream().map(WorkflowEvent::reason).toList());
     }));
+    rows.add(row("a finished workflow of this generation costs no re-validation, yet its Jobs follow a relabel", () -> {
+      Workflow w = wf(CHAIN3);
+      List<ObservedJob> done = List.of(job(w, "a", JobPhase.SUCCEEDED), job(w, "b", JobPhase.SUCCEEDED),
+          job(w, "c", JobPhase.SUCCEEDED));
+      Workflow finished = withStatus(w, Planner.plan(w, done, T0).status());
+      assertEquals(Phase.Completed, finished.status().phase());
+      assertEquals(finished.generation(), finished.status().observedGeneration());
+      Plan again = Planner.plan(finished, done, T0.plusSeconds(60));
+      assertEquals(List.of(), again.actions(), "nothing to do, nothing to write");
+      assertNull(again.nextLook());
+      Plan relabelled = Planner.plan(withLabels(finished, Map.of("team", "x")), done, T0);
+      assertEquals(3, relabels(relabelled).size());
+      assertEquals(Phase.Completed, relabelled.status().phase());
+    }));
+    rows.add(row("a running step asks to be looked at again when its timeout expires", () -> {
+      Workflow w = wf(CHAIN3);
+      Plan p = Planner.plan(w, List.of(job(w, "a", JobPhase.RUNNING, null, T0)), T0.plusSeconds(5));
+      assertEquals(T0.plusSeconds(60).plusMillis(1), p.nextLook());
+      Plan unlimited = Planner.plan(withSpec(w, new WorkflowSpec(-1, CHAIN3.steps())),
+          List.of(), T0);
+      assertNull(unlimited.nextLook());
+    }));
     rows.add(row("b waits while a runs", () -> {
       Workflow w = wf(CHAIN3);
       Plan p = Planner.plan(w, List.of(job(w, "a", JobPhase.RUNNING)), T0.plusSeconds(5));

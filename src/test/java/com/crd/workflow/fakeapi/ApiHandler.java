@@ -334,14 +334,17 @@ final class ApiHandler implements HttpHandler {
     Predicate<JsonObject> filter = filter(type, req);
     String after = decodeContinue(req.param("continue"));
     Integer limit = intParam(req, "limit");
-    ObjectStore.Page page = store.listPage(type, ns, filter, after, limit == null ? 0 : limit);
+    boolean selected = req.param("labelSelector") != null || req.param("fieldSelector") != null;
+    ObjectStore.Page page = store.listPage(type, ns, filter, after, limit == null ? 0 : limit, !selected);
     List<JsonObject> items = page.items();
     JsonObject meta = new JsonObject();
     meta.addProperty("resourceVersion", page.resourceVersion());
     if (page.more() && !items.isEmpty()) {
       meta.addProperty("continue", Base64.getUrlEncoder().encodeToString(
           sortKey(items.get(items.size() - 1)).getBytes(StandardCharsets.UTF_8)));
-      meta.addProperty("remainingItemCount", page.remaining());
+      if (page.remaining() >= 0) {
+        meta.addProperty("remainingItemCount", page.remaining());
+      }
     }
     return listObject(type, meta, items);
   }

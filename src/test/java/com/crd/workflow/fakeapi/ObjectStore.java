@@ -115,7 +115,7 @@ final class ObjectStore {
    * costs the same per page as one of 100.
    */
   synchronized Page listPage(ResourceType type, String ns, Predicate<JsonObject> filter, String afterKey,
-      int limit) {
+      int limit, boolean countRemaining) {
     TreeMap<String, JsonObject> all = objects.get(type);
     java.util.NavigableMap<String, JsonObject> from = afterKey == null ? all : all.tailMap(afterKey, false);
     if (ns != null) {
@@ -138,12 +138,15 @@ final class ObjectStore {
       }
       if (limit > 0 && items.size() >= limit) {
         more = true;
+        if (!countRemaining) {
+          break; // the real server leaves remainingItemCount unset under a selector, too
+        }
         remaining++;
         continue;
       }
       items.add(o.deepCopy());
     }
-    return new Page(items, currentResourceVersion(), more, remaining);
+    return new Page(items, currentResourceVersion(), more, countRemaining ? remaining : -1);
   }
 
   static String sortKey(JsonObject o) {
