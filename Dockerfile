@@ -15,7 +15,10 @@ USER 65532:65532
 
 EXPOSE 8080
 
-# The heap follows the container's memory limit, and an OutOfMemoryError ends the process so
-# the kubelet restarts it. Flags here, not JAVA_TOOL_OPTIONS: the JVM announces that variable on
-# stderr, which would break the pure JSON log.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/workflow-operator.jar"]
+# The heap follows the container's memory limit: 55% of it, because the rest of the process
+# (metaspace, JIT, threads, direct buffers) measured about 120 MB (make bench-scale). The serial
+# collector is the compact one for a single small heap (the JVM picks it below 2 CPUs or 1.8 GB
+# anyway; said here so the choice does not depend on the node). An OutOfMemoryError ends the
+# process so the kubelet restarts it. Flags here, not JAVA_TOOL_OPTIONS: the JVM announces that
+# variable on stderr, which would break the pure JSON log.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=55", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/workflow-operator.jar"]

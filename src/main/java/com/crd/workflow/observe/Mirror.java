@@ -251,6 +251,12 @@ public final class Mirror {
         owners.addAll(due);
       }
       dirty.clear();
+      return observe(owners);
+    }
+  }
+
+  private Observation observe(Collection<String> owners) {
+    {
       List<Workflow> planned = new ArrayList<>();
       Map<String, List<ObservedJob>> jobsOf = new HashMap<>();
       List<ObservedJob> orphans = new ArrayList<>();
@@ -265,6 +271,29 @@ public final class Mirror {
         }
       }
       return new Observation(planned, jobsOf, orphans, workflows.size(), jobs.size());
+    }
+  }
+
+  /** Every owner key (namespace/uid) with a Workflow or Jobs, sorted: a full sweep's worklist. */
+  public List<String> owners() {
+    synchronized (lock) {
+      Set<String> all = new java.util.TreeSet<>(workflowByOwner.keySet());
+      all.addAll(jobsByOwner.keySet());
+      return List.copyOf(all);
+    }
+  }
+
+  /** True when something changed since the last {@link #take}. */
+  public boolean changed() {
+    synchronized (lock) {
+      return !dirty.isEmpty();
+    }
+  }
+
+  /** The inputs for these owners, as they are now (a chunk of a full sweep). */
+  public Observation takeOwners(Collection<String> owners) {
+    synchronized (lock) {
+      return observe(owners);
     }
   }
 

@@ -66,21 +66,87 @@ public final class Reconciler {
     }
     long start = System.nanoTime();
     long cpuStart = CPU.getCurrentThreadCpuTime();
+    Pass total = new Pass();
+    if (full) {
+      // The periodic sweep plans every workflow, a chunk at a time, each chunk read fresh from
+      // the mirror; between chunks, whatever changed meanwhile goes first, so a sweep of 10,000
+      // workflows never holds a dependent step back for longer than one chunk.
+      List<String> owners = mirror.owners();
+      for (int i = 0; i < owners.size(); i += CHUNK) {
+        total.add(pass(mirror.takeOwners(owners.subList(i, Math.min(owners.size(), i + CHUNK)))));
+        if (mirror.changed()) {
+          total.add(pass(mirror.take(false, dueTimers())));
+        }
+      }
+      total.add(pass(mirror.take(false, dueTimers())));
+    } else {
+      total.add(pass(mirror.take(false, dueTimers())));
+    }
+    timers.values().stream().min(Instant::compareTo)
+        .ifPresent(t -> wakeIn.accept(Duration.between(clock.instant(), t)));
+    total.errors.forEach(e -> Log.warn("action failed, retrying", "error", e));
+    boolean ok = total.errors.isEmpty();
+    lastError = ok ? null : total.errors.get(0);
+    if (ok) {
+      lastSuccessNanos = System.nanoTime();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    metrics.tick(seconds, ok);
+    if (total.planned > 0 || full) {
+      Log.debug("tick", "full", full, "planned", total.planned, "workflows", total.workflows,
+          "jobs", total.jobs, "actions", total.actions, "wallMs", seconds * 1000,
+          "cpuMs", (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e6);
+    }
+    return ok;
+  }
+
+  private static final int CHUNK = 500;
+
+  /** What the passes of one tick did, for its outcome and log line. */
+  private static final class Pass {
+    final List<String> errors = new ArrayList<>();
+    int planned;
+    int actions;
+    int workflows;
+    int jobs;
+
+    void add(Pass p) {
+      errors.addAll(p.errors);
+      planned += p.planned;
+      actions += p.actions;
+      workflows = p.workflows;
+      jobs = p.jobs;
+    }
+  }
+
+  /** The owners whose timers are due now; their timers are consumed. */
+  private List<String> dueTimers() {
     Instant now = clock.instant();
     List<String> due = new ArrayList<>();
     for (Iterator<Map.Entry<String, Instant>> it = timers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Instant> t = it.next();
-      if (full || !t.getValue().isAfter(now)) {
+      if (!t.getValue().isAfter(now)) {
         due.add(t.getKey());
         it.remove();
       }
     }
-    Mirror.Observation obs = mirror.take(full, due);
+    return due;
+  }
+
+  /** Plans and applies one observation. */
+  private Pass pass(Mirror.Observation obs) {
+    Pass out = new Pass();
+    out.workflows = obs.totalWorkflows();
+    out.jobs = obs.totalJobs();
+    if (obs.workflows().isEmpty() && obs.orphans().isEmpty()) {
+      return out;
+    }
+    Instant now = clock.instant();
     List<Plan> plans = new ArrayList<>();
     Map<String, Workflow> byKey = new HashMap<>();
-    List<String> errors = new ArrayList<>();
     for (Workflow wf : obs.workflows()) {
       byKey.put(wf.key(), wf);
+      timers.remove(Mirror.owner(wf)); // planned now: the plan says when to look again
       try {
         Plan p = Planner.plan(wf, obs.jobsOf(wf), now);
         plans.add(p);
@@ -88,41 +154,26 @@ public final class Reconciler {
           timers.put(Mirror.owner(wf), p.nextLook());
         }
       } catch (RuntimeException e) { // an object no real API server would return: skip only it
-        errors.add(wf.key() + ": cannot plan: " + e);
+        out.errors.add(wf.key() + ": cannot plan: " + e);
       }
     }
     Planner.sweep(List.of(), obs.orphans()).ifPresent(plans::add);
     Applier.Result applied = applier.apply(plans, byKey);
-    errors.addAll(applied.errors());
+    out.errors.addAll(applied.errors());
     applied.carriedOut().forEach((kind, n) -> metrics.actions(kind, n));
     java.util.Set<String> again = new java.util.HashSet<>(applied.failedWorkflows());
     again.addAll(applied.deferredWorkflows());
-    if (!again.isEmpty()) {
-      // Transient failures and deferred status writes: look at these again soon (after the
-      // loop's back-off), not at the period.
-      Instant retry = now.plus(RETRY);
-      for (String key : again) {
-        Workflow wf = byKey.get(key);
-        if (wf != null) {
-          timers.put(Mirror.owner(wf), retry);
-        }
+    // Transient failures and deferred status writes: look at these again soon (after the loop's
+    // back-off), not at the period.
+    Instant retry = now.plus(RETRY);
+    for (String key : again) {
+      Workflow wf = byKey.get(key);
+      if (wf != null) {
+        timers.put(Mirror.owner(wf), retry);
       }
     }
-    timers.values().stream().min(Instant::compareTo)
-        .ifPresent(t -> wakeIn.accept(Duration.between(clock.instant(), t)));
-    errors.forEach(e -> Log.warn("action failed, retrying", "error", e));
-    boolean ok = errors.isEmpty();
-    lastError = ok ? null : errors.get(0);
-    if (ok) {
-      lastSuccessNanos = System.nanoTime();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    metrics.tick(seconds, ok);
-    if (!plans.isEmpty() || full) {
-      Log.debug("tick", "full", full, "planned", plans.size(), "workflows", obs.totalWorkflows(),
-          "jobs", obs.totalJobs(), "actions", applied.actions(), "wallMs", seconds * 1000,
-          "cpuMs", (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e6);
-    }
-    return ok;
+    out.planned = plans.size();
+    out.actions = applied.actions();
+    return out;
   }
 }

@@ -461,6 +461,7 @@ public final class ScaleBench {
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:MaxRAM=" + limit + "m"));
       cmd.addAll(jvmFlags);
+      cmd.add("-Xlog:gc:file=" + log.resolveSibling(log.getFileName() + ".gc"));
       cmd.addAll(List.of("-jar", "target/workflow-operator.jar", "run", "--kubeconfig",
           kubeconfig.toString(), "--metrics-port", "0", "--lease-namespace", "default",
           "--log-level", "debug"));
