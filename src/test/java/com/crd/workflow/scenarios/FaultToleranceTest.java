@@ -108,15 +108,29 @@ class FaultToleranceTest {
   }
 
   @Test
-  @DisplayName("a server that does not serve Leases: the operator says so and acts anyway")
+  @DisplayName("no Lease API: the operator does not act, says why in its log and /readyz, and leads once Leases work")
   void noLeaseApi() throws Exception {
     Workflows wfs = start(null);
     cluster.server().failNext("*", "/leases", 404, 100_000);
     cluster.setOperators(1);
     wfs.create(chain(wfs, "nolease", "chain"));
+    int port = cluster.operators().metricsPort();
+    await().atMost(Duration.ofSeconds(30)).until(() -> readyz(port).contains("no Lease API"));
+    assertTrue(readyz(port).startsWith("503"), readyz(port));
+    assertEquals(0, wfs.jobs("nolease").size(), "two replicas without a lease would both act");
+    String log = java.nio.file.Files.readString(cluster.operators().logOfOldest());
+    assertEquals(1, log.lines().filter(l -> l.contains("leader election cannot proceed")).count(), log);
+    cluster.server().clearFaults();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
         .until(() -> "Completed".equals(wfs.status("nolease", "chain")));
     assertEquals(3, wfs.jobs("nolease").size());
+  }
+
+  private static String readyz(int port) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/readyz"))
+            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
   }
 
   @Test
