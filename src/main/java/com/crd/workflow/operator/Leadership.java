@@ -1,6 +1,7 @@
 package com.crd.workflow.operator;
 
 import com.crd.workflow.Log;
+import com.crd.workflow.kube.Json;
 import com.crd.workflow.kube.JsonLeaseLock;
 import com.crd.workflow.kube.KubeApi;
 import io.kubernetes.client.openapi.ApiException;
@@ -162,12 +163,24 @@ public final class Leadership implements Runnable {
       case 403 -> where + ": not allowed to get, create or update leases (HTTP 403);"
           + " apply the Role in deploy/rbac.yaml";
       default -> where + ": " + (e.getCause() != null ? Log.describe(e.getCause())
-          : "HTTP " + e.getCode() + (e.getResponseBody() == null ? "" : ": " + e.getResponseBody()));
+          : "HTTP " + e.getCode() + statusMessage(e.getResponseBody()));
     };
+  }
+
+  private static String statusMessage(String body) {
+    try {
+      String m = Json.str(com.google.gson.JsonParser.parseString(body).getAsJsonObject(), "message");
+      return m == null ? "" : ": " + m;
+    } catch (RuntimeException notAStatus) {
+      return body == null || body.isBlank() ? "" : ": " + body.strip();
+    }
   }
 
   /** Logs a cause once when it appears and once when it clears, never per attempt. */
   private void report(String now) {
+    if (stopped) {
+      return; // a call cut short by the shutdown is no news
+    }
     String before = problem;
     if (Objects.equals(before, now)) {
       return;
@@ -204,6 +217,15 @@ public final class Leadership implements Runnable {
           return;
         }
       }
+    }
+  }
+
+  /** Stops campaigning without a word to the server: what a killed process does. For tests. */
+  void halt() {
+    stopped = true;
+    holds = false;
+    synchronized (wakeup) {
+      wakeup.notifyAll();
     }
   }
 

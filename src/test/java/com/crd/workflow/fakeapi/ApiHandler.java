@@ -140,7 +140,8 @@ final class ApiHandler implements HttpHandler {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     byte[] body = exchange.getRequestBody().readAllBytes();
     recorder.accept(new RecordedRequest(method, path, rawQuery, contentType,
-        new String(body, StandardCharsets.UTF_8), resourceOf(path)));
+        new String(body, StandardCharsets.UTF_8), resourceOf(path),
+        exchange.getRequestHeaders().getFirst("User-Agent"), java.time.Instant.now()));
     return new Request(method, path, parseQuery(rawQuery), contentType, body);
   }
 
