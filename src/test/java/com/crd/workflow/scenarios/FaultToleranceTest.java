@@ -74,6 +74,29 @@ class FaultToleranceTest {
   }
 
   @Test
+  @DisplayName("a Job name taken by a foreign Job: only that workflow fails (JobNameTaken), its neighbour completes")
+  void foreignJobNameTaken() throws Exception {
+    Workflows wfs = start(null);
+    JsonObject created = wfs.create(wfs.workflow("taken", "victim", 60, Map.of(), List.of(step("a", "echo a"))));
+    com.crd.workflow.core.Workflow victim = com.crd.workflow.kube.Convert.workflow(created);
+    String name = com.crd.workflow.core.Names.jobName(victim.name(), victim.uid(), "a",
+        com.crd.workflow.core.Names.specHash(com.crd.workflow.kube.Convert.spec(created.get("spec"))));
+    // Someone else's Job under exactly that name, without the operator's labels.
+    cluster.server().create("jobs", "taken", com.google.gson.JsonParser.parseString("""
+        {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "%s"},
+         "spec": {"template": {"spec": {"restartPolicy": "Never",
+           "containers": [{"name": "x", "image": "busybox:1.36", "command": ["sleep", "60"]}]}}}}
+        """.formatted(name)).getAsJsonObject());
+    wfs.create(chain(wfs, "taken", "neighbour"));
+    cluster.setOperators(1);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Failed".equals(wfs.status("taken", "victim")));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("taken", "neighbour")));
+    assertEquals(0, wfs.jobsOf("taken", "victim").size());
+  }
+
+  @Test
   @DisplayName("dropped watches and 410 Gone: the operator re-watches and still reacts at once")
   void droppedWatches() throws Exception {
     // A 1-hour period: only watch events can move the workflow along in time.
