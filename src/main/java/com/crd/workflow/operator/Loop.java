@@ -33,12 +33,6 @@ public final class Loop {
     }
   }
 
-  public boolean stopped() {
-    synchronized (lock) {
-      return stopped;
-    }
-  }
-
   /** Blocks, running {@code tick} until {@link #stop()}; a tick in progress always finishes. */
   public void run(Runnable tick) {
     while (true) {

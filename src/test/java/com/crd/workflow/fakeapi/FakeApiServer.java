@@ -83,8 +83,7 @@ public final class FakeApiServer implements AutoCloseable {
       return t;
     });
     http.setExecutor(executor);
-    ApiHandler handler = new ApiHandler(store, faults, this::record,
-        new Discovery(() -> "127.0.0.1:" + http.getAddress().getPort()), () -> bookmarkInterval);
+    ApiHandler handler = new ApiHandler(store, faults, this::record, () -> bookmarkInterval);
     http.createContext("/", exchange -> {
       latency.apply(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           exchange.getRequestURI().getRawQuery());
@@ -318,7 +317,7 @@ public final class FakeApiServer implements AutoCloseable {
       ObjectStore.Target target) {
     JsonObject patch = Json.parse(patchJson).getAsJsonObject();
     return store.patch(ResourceType.byPlural(plural), namespace, name,
-        o -> JsonPatches.mergePatch(o, patch).getAsJsonObject(), target);
+        o -> MergePatch.apply(o, patch).getAsJsonObject(), target);
   }
 
   /** Deletes with the type's default propagation; false if there was nothing to delete. */
