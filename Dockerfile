@@ -19,3 +19,6 @@ EXPOSE 8080
 # the kubelet restarts it. Flags here, not JAVA_TOOL_OPTIONS: the JVM announces that variable on
 # stderr, which would break the pure JSON log.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/workflow-operator.jar"]
+# The command: without one the jar prints its usage and exits 2. `docker run IMAGE lint FILE`
+# or `plan FILE` replace it.
+CMD ["run"]

@@ -482,6 +482,9 @@ class ManifestTest {
     // Without these the heap ignores the container limit and the pod is OOM-killed instead.
     assertTrue(entrypoint.contains("-XX:MaxRAMPercentage="), "ENTRYPOINT: " + entrypoint);
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"), "ENTRYPOINT: " + entrypoint);
+    // Without a command the jar prints its usage and exits 2: the pod would crash-loop.
+    String cmd = instructions.stream().filter(i -> i[0].equals("CMD")).map(i -> i[1]).reduce((a, b) -> b).orElse("");
+    assertEquals("[\"run\"]", cmd.replace(" ", ""), "CMD");
 
     // The jar would be missing from the build context if .dockerignore excluded it.
     Path ignore = ROOT.resolve(".dockerignore");
