@@ -139,7 +139,7 @@ class LeadershipTest {
     await().atMost(Duration.ofSeconds(5)).until(a::leading);
     Leadership b = candidate("b", changes);
     server.addLatency("*", "/leases/", Duration.ofMillis(50), Duration.ofMillis(700), 0.5);
-    Thread.sleep(4 * LEASE.toMillis());
+    Thread.sleep(2 * LEASE.toMillis());
     assertEquals(List.of("a leads"), changes);
     assertFalse(b.leading());
   }

@@ -40,19 +40,38 @@ class StartupTest {
     assertEquals("", r.stdout());
   }
 
+  /** Several short runs at once: each is a JVM start, and they do not depend on each other. */
+  private List<MainProcess.Result> runAll(List<String[]> argLists) throws Exception {
+    List<java.util.concurrent.CompletableFuture<MainProcess.Result>> runs = argLists.stream()
+        .map(args -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return run(args);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        })).toList();
+    List<MainProcess.Result> out = new java.util.ArrayList<>();
+    for (var r : runs) {
+      out.add(r.get());
+    }
+    return out;
+  }
+
   @Test
   @DisplayName("help, --help, version and --version answer on stdout with exit 0")
   void helpAndVersion() throws Exception {
-    for (String a : List.of("help", "--help")) {
-      MainProcess.Result r = run(a);
+    List<String> args = List.of("help", "--help", "version", "--version");
+    List<MainProcess.Result> results = runAll(args.stream().map(a -> new String[] {a}).toList());
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      MainProcess.Result r = results.get(i);
       assertEquals(0, r.exitCode(), a);
-      assertTrue(r.stdout().startsWith("Usage: workflow-operator"), a + ": " + r.stdout());
-      assertTrue(r.stdout().contains("--kubeconfig"), a);
-    }
-    for (String a : List.of("version", "--version")) {
-      MainProcess.Result r = run(a);
-      assertEquals(0, r.exitCode(), a);
-      assertTrue(r.stdout().strip().matches("workflow-operator \\S+"), a + ": " + r.stdout());
+      if (a.contains("help")) {
+        assertTrue(r.stdout().startsWith("Usage: workflow-operator"), a + ": " + r.stdout());
+        assertTrue(r.stdout().contains("--kubeconfig"), a);
+      } else {
+        assertTrue(r.stdout().strip().matches("workflow-operator \\S+"), a + ": " + r.stdout());
+      }
     }
   }
 
@@ -112,13 +131,14 @@ class StartupTest {
   @Test
   @DisplayName("bad flag values: one line, the usage, exit 2")
   void badValues() throws Exception {
-    assertUsageError(run("run", "--metrics-port=99999"),
-        "--metrics-port: not a port (0 to 65535, or -1 for off): 99999");
-    assertUsageError(run("run", "--tick-period=3"),
-        "--tick-period: not a duration: 3 has no unit (use e.g. 10s, 500ms, 2m or 1h)");
-    assertUsageError(run("run", "--tick-period=1ms"), "--tick-period: at least 100ms, got 1ms");
-    assertUsageError(run("--lease-duration", "1s"), "--lease-duration must be at least 2s, got 1s");
-    assertUsageError(run("launch"), "unknown command: launch");
+    List<MainProcess.Result> r = runAll(List.of(new String[] {"run", "--metrics-port=99999"},
+        new String[] {"run", "--tick-period=3"}, new String[] {"run", "--tick-period=1ms"},
+        new String[] {"--lease-duration", "1s"}, new String[] {"launch"}));
+    assertUsageError(r.get(0), "--metrics-port: not a port (0 to 65535, or -1 for off): 99999");
+    assertUsageError(r.get(1), "--tick-period: not a duration: 3 has no unit (use e.g. 10s, 500ms, 2m or 1h)");
+    assertUsageError(r.get(2), "--tick-period: at least 100ms, got 1ms");
+    assertUsageError(r.get(3), "--lease-duration must be at least 2s, got 1s");
+    assertUsageError(r.get(4), "unknown command: launch");
   }
 
   @Test
