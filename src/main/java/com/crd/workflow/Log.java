@@ -140,7 +140,8 @@ public final class Log {
     for (java.util.logging.Handler h : root.getHandlers()) {
       root.removeHandler(h);
     }
-    root.setLevel(java.util.logging.Level.ALL);
+    // Below this no record is even built: the JDK's HTTP server logs every exchange at FINER.
+    root.setLevel(threshold == Level.DEBUG ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
     root.addHandler(new java.util.logging.Handler() {
       @Override
       public void publish(java.util.logging.LogRecord r) {

@@ -80,6 +80,9 @@ final class ApiHandler implements HttpHandler {
   /** Where a path points: a resource collection, one object, or its status. */
   private record Route(ResourceType type, String namespace, String name, boolean status) {}
 
+  /** Exchange attribute: when the request arrived, before any added latency. */
+  static final String ARRIVED = "arrived";
+
   private final ObjectStore store;
   private final Faults faults;
   private final Consumer<RecordedRequest> recorder;
@@ -139,7 +142,8 @@ final class ApiHandler implements HttpHandler {
     byte[] body = exchange.getRequestBody().readAllBytes();
     recorder.accept(new RecordedRequest(method, path, rawQuery, contentType,
         new String(body, StandardCharsets.UTF_8), resourceOf(path),
-        exchange.getRequestHeaders().getFirst("User-Agent"), java.time.Instant.now()));
+        exchange.getRequestHeaders().getFirst("User-Agent"),
+        exchange.getAttribute(ARRIVED) instanceof java.time.Instant t ? t : java.time.Instant.now()));
     return new Request(method, path, parseQuery(rawQuery), contentType, body);
   }
 

@@ -85,6 +85,7 @@ public final class FakeApiServer implements AutoCloseable {
     http.setExecutor(executor);
     ApiHandler handler = new ApiHandler(store, faults, this::record, () -> bookmarkInterval);
     http.createContext("/", exchange -> {
+      exchange.setAttribute(ApiHandler.ARRIVED, java.time.Instant.now()); // before any added latency
       latency.apply(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           exchange.getRequestURI().getRawQuery());
       handler.handle(exchange);
