@@ -22,3 +22,6 @@ EXPOSE 8080
 # process so the kubelet restarts it. Flags here, not JAVA_TOOL_OPTIONS: the JVM announces that
 # variable on stderr, which would break the pure JSON log.
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=55", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/workflow-operator.jar"]
+# The command: without one the jar prints its usage and exits 2. `docker run IMAGE lint FILE`
+# or `plan FILE` replace it.
+CMD ["run"]

@@ -1,11 +1,17 @@
 package com.crd.workflow;
 
 import com.crd.workflow.cli.Commands;
+import com.crd.workflow.operator.Kubeconfig;
 import com.crd.workflow.operator.Operator;
 import com.crd.workflow.operator.Settings;
 import java.util.Arrays;
+import java.util.List;
 
-/** Entry point: {@code run} (the default) starts the operator; {@code lint} and {@code plan} work offline. */
+/**
+ * Entry point: {@code run} starts the operator; {@code lint} and {@code plan} work offline;
+ * {@code help} and {@code version} say what this is. Exit codes: 0 done, 1 failed, 2 the command
+ * line or the cluster configuration is unusable.
+ */
 public final class Main {
   private Main() {}
 
@@ -14,16 +20,18 @@ public final class Main {
   }
 
   public static int run(String[] args) {
-    // client-java and okhttp log through slf4j: keep them to warnings unless asked.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    String cmd = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
-    String[] rest = args.length > 0 && !args[0].startsWith("-") ? Arrays.copyOfRange(args, 1, args.length) : args;
-    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+    List<String> all = Arrays.asList(args);
+    if (args.length == 0) {
+      System.err.print(Settings.usage());
+      return 2;
+    }
+    String cmd = args[0].startsWith("-") ? "run" : args[0];
+    String[] rest = args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+    if (cmd.equals("help") || all.contains("--help") || all.contains("-h")) {
       System.out.print(Settings.usage());
       return 0;
     }
-    if (Arrays.asList(args).contains("--version")) {
+    if (cmd.equals("version") || all.contains("--version")) {
       String v = Main.class.getPackage().getImplementationVersion();
       System.out.println("workflow-operator " + (v == null ? "dev" : v));
       return 0;
@@ -36,7 +44,7 @@ public final class Main {
       case "run":
         break;
       default:
-        System.err.println("unknown command: " + cmd + "\n\n" + Settings.usage());
+        System.err.println("workflow-operator: unknown command: " + cmd + "\n\n" + Settings.usage());
         return 2;
     }
     Settings settings;
@@ -47,13 +55,17 @@ public final class Main {
       return 2;
     }
     Log.configure(settings.logLevel(), settings.jsonLogs());
+    Log.captureJavaLogging();
     try {
       return new Operator(settings).run();
+    } catch (Kubeconfig.Unusable e) {
+      Log.error(e.getMessage());
+      return 2;
     } catch (Exception e) {
-      Log.error("operator failed to start", "error", String.valueOf(e));
+      Log.write(Log.Level.ERROR, null, "operator failed to start", e);
       return 1;
     } catch (Throwable t) { // an Error must end the process, not leave a live lease holder behind
-      Log.error("operator crashed", "error", String.valueOf(t));
+      Log.write(Log.Level.ERROR, null, "operator crashed", t);
       return 1;
     }
   }

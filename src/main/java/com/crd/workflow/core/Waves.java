@@ -30,7 +30,7 @@ public final class Waves {
     if (known != null) {
       return known;
     }
-    // Iterative post-order so a 200-step chain cannot overflow the stack.
+    // Iterative post-order: no recursion, so no chain is long enough to overflow the stack.
     List<String> stack = new ArrayList<>(List.of(name));
     while (!stack.isEmpty()) {
       String top = stack.get(stack.size() - 1);

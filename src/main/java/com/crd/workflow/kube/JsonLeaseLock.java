@@ -1,61 +1,70 @@
 package com.crd.workflow.kube;
 
-import com.crd.workflow.Log;
 import com.google.gson.JsonObject;
-import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
-import io.kubernetes.client.extended.leaderelection.Lock;
 import io.kubernetes.client.openapi.ApiException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A coordination.k8s.io/v1 Lease lock for client-java-extended's LeaderElector, read and written
- * as plain JSON: the typed V1Lease model rejects any field a newer server adds, which would leave
- * the operator unable ever to lead. Updates carry the resourceVersion last read, so two
- * candidates can never both win.
+ * A coordination.k8s.io/v1 Lease read and written as plain JSON: the typed V1Lease model rejects
+ * any field a newer server adds, which would leave the operator unable ever to lead. An update
+ * starts from the object last read, so fields this code does not know survive it, and carries
+ * that object's resourceVersion, so two candidates can never both win.
  */
-public final class JsonLeaseLock implements Lock {
+public final class JsonLeaseLock {
+  /** The Lease's spec as leader election reads it; {@code holder} null means free. */
+  public record Record(String holder, int leaseDurationSeconds, Instant acquireTime,
+      Instant renewTime, int transitions) {}
+
   private final KubeApi api;
   private final String namespace;
   private final String name;
-  private final String identity;
   private final AtomicReference<JsonObject> last = new AtomicReference<>();
-  private final Runnable unavailable;
 
-  /** @param unavailable called when the server does not serve Leases at all */
-  public JsonLeaseLock(KubeApi api, String namespace, String name, String identity,
-      Runnable unavailable) {
+  public JsonLeaseLock(KubeApi api, String namespace, String name) {
     this.api = api;
-    this.unavailable = unavailable;
     this.namespace = namespace;
     this.name = name;
-    this.identity = identity;
   }
 
   private String path() {
     return "/apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases";
   }
 
-  @Override
-  public LeaderElectionRecord get() throws ApiException {
-    JsonObject lease = api.get(path() + "/" + name); // 404 tells the elector to create it
+  /** The Lease now, or null if there is none (404). */
+  public Record get() throws ApiException {
+    JsonObject lease;
+    try {
+      lease = api.get(path() + "/" + name);
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        last.set(null);
+        return null;
+      }
+      throw e;
+    }
     last.set(lease);
     JsonObject spec = Json.obj(lease, "spec");
     if (spec == null) {
-      return new LeaderElectionRecord();
+      return new Record(null, 0, null, null, 0);
     }
     String holder = Json.str(spec, "holderIdentity");
-    // client-go releases a lease by emptying the holder; the elector treats only null as free.
-    return new LeaderElectionRecord(holder == null || holder.isEmpty() ? null : holder,
-        (int) Json.num(spec, 0, "leaseDurationSeconds"), date(Json.str(spec, "acquireTime")),
-        date(Json.str(spec, "renewTime")), (int) Json.num(spec, 0, "leaseTransitions"));
+    // client-go releases a lease by emptying the holder: empty and absent both mean free.
+    return new Record(holder == null || holder.isEmpty() ? null : holder,
+        (int) Json.num(spec, 0, "leaseDurationSeconds"), Convert.time(Json.str(spec, "acquireTime")),
+        Convert.time(Json.str(spec, "renewTime")), (int) Json.num(spec, 0, "leaseTransitions"));
   }
 
-  @Override
-  public boolean create(LeaderElectionRecord record) {
+  /** The resourceVersion of the Lease last read or written: changes with every renewal. */
+  public String version() {
+    JsonObject seen = last.get();
+    return seen == null ? null : Json.str(seen, "metadata", "resourceVersion");
+  }
+
+  /** Creates the Lease; 409 if another candidate was first, 404 if the server has no Leases here. */
+  public void create(Record record) throws ApiException {
     JsonObject lease = new JsonObject();
     lease.addProperty("apiVersion", "coordination.k8s.io/v1");
     lease.addProperty("kind", "Lease");
@@ -63,70 +72,50 @@ public final class JsonLeaseLock implements Lock {
     meta.addProperty("name", name);
     meta.addProperty("namespace", namespace);
     lease.add("metadata", meta);
-    lease.add("spec", spec(record));
-    try {
-      last.set(api.create(path(), lease));
-      return true;
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        unavailable.run(); // neither the Lease nor its collection exists on this server
-      }
-      Log.debug("lease create failed", "lease", describe(), "error", e.getMessage());
-      return false;
-    }
+    lease.add("spec", spec(new JsonObject(), record));
+    last.set(api.create(path(), lease));
   }
 
-  @Override
-  public boolean update(LeaderElectionRecord record) {
+  /** Replaces the Lease last read; 409 if anyone wrote it since. */
+  public void update(Record record) throws ApiException {
     JsonObject seen = last.get();
     if (seen == null) {
-      return false;
+      throw new ApiException(409, "lease " + describe() + " was not read before the update");
     }
     JsonObject lease = seen.deepCopy();
-    lease.add("spec", spec(record));
-    try {
-      last.set(api.replace(path() + "/" + name, lease));
-      return true;
-    } catch (ApiException e) {
-      Log.debug("lease update failed", "lease", describe(), "error", e.getMessage());
-      return false;
-    }
+    JsonObject spec = Json.obj(lease, "spec");
+    lease.add("spec", spec(spec == null ? new JsonObject() : spec, record));
+    last.set(api.replace(path() + "/" + name, lease));
   }
 
-  @Override
-  public String identity() {
-    return identity;
-  }
-
-  @Override
   public String describe() {
     return namespace + "/" + name;
   }
 
-  private static JsonObject spec(LeaderElectionRecord r) {
-    JsonObject spec = new JsonObject();
-    if (r.getHolderIdentity() != null) {
-      spec.addProperty("holderIdentity", r.getHolderIdentity());
+  private static JsonObject spec(JsonObject spec, Record r) {
+    if (r.holder() != null) {
+      spec.addProperty("holderIdentity", r.holder());
+    } else {
+      spec.remove("holderIdentity");
     }
-    spec.addProperty("leaseDurationSeconds", r.getLeaseDurationSeconds());
-    if (r.getAcquireTime() != null) {
-      spec.addProperty("acquireTime", microTime(r.getAcquireTime()));
-    }
-    if (r.getRenewTime() != null) {
-      spec.addProperty("renewTime", microTime(r.getRenewTime()));
-    }
-    spec.addProperty("leaseTransitions", r.getLeaderTransitions());
+    spec.addProperty("leaseDurationSeconds", r.leaseDurationSeconds());
+    set(spec, "acquireTime", r.acquireTime());
+    set(spec, "renewTime", r.renewTime());
+    spec.addProperty("leaseTransitions", r.transitions());
     return spec;
   }
 
-  /** Lease times are MicroTime: RFC 3339 with exactly six fractional digits. */
-  private static String microTime(Date d) {
-    return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-        .withZone(java.time.ZoneOffset.UTC).format(d.toInstant().truncatedTo(ChronoUnit.MICROS));
+  private static void set(JsonObject spec, String key, Instant t) {
+    if (t == null) {
+      spec.remove(key);
+    } else {
+      spec.addProperty(key, microTime(t));
+    }
   }
 
-  private static Date date(String s) {
-    Instant t = Convert.time(s);
-    return t == null ? null : Date.from(t);
+  /** Lease times are MicroTime: RFC 3339 with exactly six fractional digits. */
+  static String microTime(Instant t) {
+    return DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(t.truncatedTo(ChronoUnit.MICROS));
   }
 }

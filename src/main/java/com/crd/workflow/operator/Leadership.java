@@ -1,125 +1,257 @@
 package com.crd.workflow.operator;
 
 import com.crd.workflow.Log;
-import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
-import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import com.crd.workflow.kube.Json;
 import com.crd.workflow.kube.JsonLeaseLock;
 import com.crd.workflow.kube.KubeApi;
+import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Leader election on a Lease. Acting is allowed only while {@link #leading()}; losing the lease
- * flips it at once, and the elector tries again for as long as the process runs.
+ * Leader election on a Lease, client-go's algorithm on one thread of our own. Acting is allowed
+ * only while {@link #leading()}: the last successful renewal started less than the renew
+ * deadline (2/3 of the lease) ago, checked on every call, so a leader whose renewals hang stops
+ * acting before any peer can take the lease (a peer waits a full lease duration after it last saw
+ * the Lease change).
+ *
+ * <p>Why not client-java-extended's LeaderElector: its single lease worker thread stayed blocked
+ * in a Lease call for the client's full read timeout after the elector had given up on that call
+ * (each attempt's timeout abandoned the future, not the call), later attempts queued behind it, and
+ * its acquire loop polled every 1 to 2.2 retry periods. With a slow server an acting leader lost
+ * the lease and its successor could not take it for tens of seconds. Here every Lease call is
+ * bounded by the client's call timeout (see {@code Operator}), a candidate tries again exactly when
+ * the lease it watches expires, and errors are logged once per distinct cause.
  */
 public final class Leadership implements Runnable {
   private final JsonLeaseLock lock;
-  private final Duration leaseDuration;
+  private final String identity;
+  private final long leaseNanos;
+  private final long renewDeadlineNanos;
+  private final long retryNanos;
   private final Consumer<Boolean> onChange;
-  private volatile boolean leading;
+  private final Object wakeup = new Object();
+  private final Object calls = new Object(); // a release never races a renewal
   private volatile boolean stopped;
-  private volatile boolean withoutLease;
-  private volatile LeaderElector elector;
+  private volatile boolean holds;
+  private volatile long renewedAt; // System.nanoTime() when the last successful renewal started
+  private volatile String problem;
+  // Only the election thread touches these.
+  private String observedVersion;
+  private long observedAt;
+  private long expiresAt;
 
   public Leadership(KubeApi api, Settings s, Consumer<Boolean> onChange) {
-    this.lock = new JsonLeaseLock(api, s.leaseNamespace(), s.leaseName(), s.identity(),
-        this::withoutLease);
-    this.leaseDuration = s.leaseDuration();
+    this(new JsonLeaseLock(api, s.leaseNamespace(), s.leaseName()), s.identity(),
+        s.leaseDuration(), onChange);
+  }
+
+  public Leadership(JsonLeaseLock lock, String identity, Duration lease, Consumer<Boolean> onChange) {
+    this.lock = lock;
+    this.identity = identity;
+    this.leaseNanos = lease.toNanos();
+    this.renewDeadlineNanos = lease.multipliedBy(2).dividedBy(3).toNanos();
+    this.retryNanos = retryPeriod(lease).toNanos();
     this.onChange = onChange;
   }
 
+  /** How often a leader renews and a candidate looks: 1/8 of the lease, at most 2 s. */
+  static Duration retryPeriod(Duration lease) {
+    Duration d = lease.dividedBy(8);
+    return d.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : d;
+  }
+
+  /** How long one Lease call may take: a third of the lease, so two tries fit the renew deadline. */
+  public static Duration callTimeout(Duration lease) {
+    return lease.dividedBy(3);
+  }
+
   public boolean leading() {
-    return leading;
+    return holds && System.nanoTime() - renewedAt < renewDeadlineNanos;
+  }
+
+  /** Why this replica cannot take part in the election right now, or null. */
+  public String problem() {
+    return problem;
+  }
+
+  public String identity() {
+    return identity;
   }
 
   @Override
   public void run() {
-    // client-go's ratios (15s/10s/2s): renew well before the lease lapses, retry often. The
-    // retry period also bounds each Lease call, so it never drops below a second.
-    Duration renew = leaseDuration.multipliedBy(2).dividedBy(3);
-    Duration retry = leaseDuration.dividedBy(7).compareTo(Duration.ofSeconds(1)) < 0
-        ? Duration.ofSeconds(1) : leaseDuration.dividedBy(7);
-    if (retry.compareTo(renew.dividedBy(2)) > 0) {
-      retry = renew.dividedBy(2); // the elector requires renew deadline > retry period
-    }
     while (!stopped) {
-      LeaderElector current = null;
+      long start = System.nanoTime();
+      Boolean won = attempt(start);
+      if (Boolean.TRUE.equals(won)) {
+        renewedAt = start;
+        set(true, null);
+      } else if (holds && Boolean.FALSE.equals(won)) {
+        set(false, "another replica holds the lease");
+      } else if (holds && start - renewedAt >= renewDeadlineNanos) {
+        set(false, "could not renew the lease within " + Duration.ofNanos(renewDeadlineNanos).toMillis() + "ms");
+      }
+      long next = start + retryNanos;
+      if (!holds && expiresAt != 0 && expiresAt - next < 0) {
+        next = expiresAt; // take a lapsed lease the moment it lapses, not up to a period later
+      }
+      pause(next);
+    }
+  }
+
+  /** True: this replica holds the lease now; false: another does; null: the call failed. */
+  private Boolean attempt(long now) {
+    synchronized (calls) {
+      if (stopped) {
+        return null;
+      }
       try {
-        current = new LeaderElector(new LeaderElectionConfig(lock, leaseDuration, renew, retry),
-            e -> Log.warn("leader election error", "error", String.valueOf(e)));
-        elector = current;
-        if (stopped) {
-          break; // release() ran meanwhile and could not see this elector
+        Boolean won = acquireOrRenew(now);
+        report(null);
+        return won;
+      } catch (ApiException e) {
+        if (e.getCode() == 409) {
+          report(null); // a peer wrote first: the next read shows who holds it
+          return null;
         }
-        current.run(() -> set(true), () -> set(false));
-      } catch (RuntimeException e) {
-        Log.warn("leader election stopped", "error", String.valueOf(e));
-      } finally {
-        if (current != null && !withoutLease) {
-          current.close(); // its worker threads would otherwise outlive it
-        }
-      }
-      set(false);
-    }
-  }
-
-  /**
-   * The server answers 404 for creating the Lease: it does not serve coordination.k8s.io (some
-   * emulated or minimal API servers) or the lease namespace does not exist. Waiting forever would
-   * leave the operator idle; acting is safe because every action is idempotent (deterministic Job
-   * names, resourceVersion-guarded status writes), so run as if leading and say so loudly.
-   */
-  private void withoutLease() {
-    if (!stopped) {
-      Log.error("cannot create the leader election Lease (HTTP 404): acting without leader"
-          + " election; run a single replica or fix --lease-namespace", "lease", lock.describe());
-      stopped = true;
-      set(true);
-      withoutLease = true;
-      LeaderElector e = elector;
-      if (e != null) {
-        new Thread(e::close, "lease-fallback").start(); // not from the elector's own thread
+        report(problemOf(e));
+        return null;
       }
     }
   }
 
-  private void set(boolean now) {
-    if (withoutLease) {
-      return; // leading for good: nothing to lose
+  private Boolean acquireOrRenew(long now) throws ApiException {
+    expiresAt = 0;
+    int seconds = (int) Math.max(1, Math.round(leaseNanos / 1e9));
+    Instant wall = Instant.now();
+    JsonLeaseLock.Record r = lock.get();
+    if (r == null) {
+      lock.create(new JsonLeaseLock.Record(identity, seconds, wall, wall, 0));
+      observedVersion = lock.version();
+      observedAt = now;
+      return true;
     }
-    if (leading != now) {
-      leading = now;
-      Log.info(now ? "became leader" : "not leading", "lease", lock.describe(),
-          "identity", lock.identity());
-      onChange.accept(now);
+    if (!Objects.equals(lock.version(), observedVersion)) {
+      observedVersion = lock.version();
+      observedAt = now; // our own clock: peers' clocks may disagree with ours
+    }
+    boolean mine = identity.equals(r.holder());
+    if (r.holder() != null && !mine) {
+      long duration = r.leaseDurationSeconds() > 0 ? r.leaseDurationSeconds() * 1_000_000_000L : leaseNanos;
+      if (now - observedAt < duration) {
+        expiresAt = observedAt + duration;
+        return false;
+      }
+    }
+    lock.update(new JsonLeaseLock.Record(identity, seconds,
+        mine && r.acquireTime() != null ? r.acquireTime() : wall, wall,
+        mine ? r.transitions() : r.transitions() + 1));
+    observedVersion = lock.version();
+    observedAt = now;
+    return true;
+  }
+
+  private String problemOf(ApiException e) {
+    String where = "lease " + lock.describe();
+    return switch (e.getCode()) {
+      case 404 -> where + ": the server has no Lease API or the namespace does not exist;"
+          + " fix --lease-namespace, or run a single replica with --leader-elect=false";
+      case 401 -> where + ": the server rejected the credentials (HTTP 401)";
+      case 403 -> where + ": not allowed to get, create or update leases (HTTP 403);"
+          + " apply the Role in deploy/rbac.yaml";
+      default -> where + ": " + (e.getCause() != null ? Log.describe(e.getCause())
+          : "HTTP " + e.getCode() + statusMessage(e.getResponseBody()));
+    };
+  }
+
+  private static String statusMessage(String body) {
+    try {
+      String m = Json.str(com.google.gson.JsonParser.parseString(body).getAsJsonObject(), "message");
+      return m == null ? "" : ": " + m;
+    } catch (RuntimeException notAStatus) {
+      return body == null || body.isBlank() ? "" : ": " + body.strip();
     }
   }
 
-  /** Stops campaigning and, if this replica held the lease, hands it back so a peer takes over now. */
-  public void release() {
-    stopped = true;
-    boolean held = leading && !withoutLease;
-    leading = false;
-    LeaderElector e = elector;
-    if (e != null) {
-      e.close();
+  /** Logs a cause once when it appears and once when it clears, never per attempt. */
+  private void report(String now) {
+    if (stopped) {
+      return; // a call cut short by the shutdown is no news
     }
-    if (!held) {
+    String before = problem;
+    if (Objects.equals(before, now)) {
       return;
     }
-    try {
-      LeaderElectionRecord r = lock.get();
-      if (r != null && lock.identity().equals(r.getHolderIdentity())) {
-        // No holder at all: the elector takes a lease with a null holder at once (not "").
-        LeaderElectionRecord free = new LeaderElectionRecord();
-        free.setLeaseDurationSeconds(1);
-        free.setLeaderTransitions(r.getLeaderTransitions());
-        lock.update(free);
-        Log.info("released lease", "lease", lock.describe());
+    problem = now;
+    if (now != null) {
+      Log.warn("leader election cannot proceed", "reason", now, "identity", identity);
+    } else {
+      Log.info("leader election working again", "lease", lock.describe());
+    }
+  }
+
+  private void set(boolean now, String why) {
+    if (holds == now) {
+      return;
+    }
+    holds = now;
+    if (now) {
+      Log.info("became leader", "lease", lock.describe(), "identity", identity);
+    } else {
+      Log.info("not leading", "lease", lock.describe(), "identity", identity, "reason", why);
+    }
+    onChange.accept(now);
+  }
+
+  private void pause(long untilNanos) {
+    synchronized (wakeup) {
+      long left;
+      while (!stopped && (left = untilNanos - System.nanoTime()) > 0) {
+        try {
+          wakeup.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
-    } catch (Exception ex) {
-      Log.warn("could not release lease; it lapses on its own", "error", String.valueOf(ex));
+    }
+  }
+
+  /** Stops campaigning without a word to the server: what a killed process does. For tests. */
+  void halt() {
+    stopped = true;
+    holds = false;
+    synchronized (wakeup) {
+      wakeup.notifyAll();
+    }
+  }
+
+  /** Stops campaigning and, if this replica holds the lease, hands it back so a peer takes over now. */
+  public void release() {
+    stopped = true;
+    synchronized (wakeup) {
+      wakeup.notifyAll();
+    }
+    synchronized (calls) {
+      boolean held = holds;
+      holds = false;
+      if (!held) {
+        return;
+      }
+      try {
+        JsonLeaseLock.Record r = lock.get();
+        if (r != null && identity.equals(r.holder())) {
+          // No holder: a candidate takes it at its next look instead of after the lease.
+          lock.update(new JsonLeaseLock.Record(null, 1, r.acquireTime(), r.renewTime(), r.transitions()));
+          Log.info("released lease", "lease", lock.describe());
+        }
+      } catch (ApiException e) {
+        Log.write(Log.Level.WARN, null, "could not release lease; it lapses on its own",
+            e.getCause() != null ? e.getCause() : e);
+      }
     }
   }
 }

@@ -13,12 +13,7 @@ import com.crd.workflow.observe.Reflector;
 import com.crd.workflow.metrics.HealthServer;
 import com.crd.workflow.metrics.Metrics;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.util.ClientBuilder;
-import io.kubernetes.client.util.KubeConfig;
-import java.io.FileReader;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,33 +48,20 @@ public final class Operator {
     return mirror;
   }
 
-  static ApiClient client(Settings s, Duration readTimeout) throws IOException {
-    ClientBuilder builder;
-    if (s.kubeconfig() != null) {
-      try (Reader r = new FileReader(s.kubeconfig())) {
-        KubeConfig kc = KubeConfig.loadKubeConfig(r);
-        kc.setFile(Path.of(s.kubeconfig()).toAbsolutePath().toFile());
-        builder = ClientBuilder.kubeconfig(kc);
-      }
-    } else {
-      builder = ClientBuilder.standard(); // $KUBECONFIG, ~/.kube/config, then in-cluster
-    }
-    ApiClient c = builder.setReadTimeout(readTimeout).build();
-    c.setConnectTimeout(10_000);
-    c.setWriteTimeout(30_000);
-    return c;
-  }
-
   /** Runs until SIGTERM (or {@link #stop()}); returns the process exit code. */
-  public int run() throws IOException {
-    ApiClient client = client(settings, Duration.ofSeconds(30));
-    ApiClient watchClient = client(settings, Duration.ofSeconds(330)); // beyond the watch timeout
+  public int run() throws IOException, Kubeconfig.Unusable {
+    Kubeconfig.Source cluster = Kubeconfig.find(settings);
+    Log.info("using API server", "server", cluster.server(), "context",
+        cluster.context() == null ? "" : cluster.context(), "config", cluster.describe());
+    ApiClient client = Kubeconfig.client(cluster, Duration.ofSeconds(30));
+    ApiClient watchClient = Kubeconfig.client(cluster, Duration.ofSeconds(330)); // beyond the watch timeout
     api = new KubeApi(client, metrics::apiCall,
         new RateLimiter(settings.kubeApiQps(), settings.kubeApiBurst()));
     Clock clock = Clock.systemUTC();
     // Lease calls are not counted as API metrics: renewals would drown the reconcile traffic.
-    leadership = settings.leaderElect()
-        ? new Leadership(new KubeApi(client, null), settings, this::leaderChanged) : null;
+    // Their own client: a Lease call that outlives a third of the lease is abandoned, not waited for.
+    leadership = settings.leaderElect() ? new Leadership(new KubeApi(Kubeconfig.boundedClient(cluster,
+        Leadership.callTimeout(settings.leaseDuration())), null), settings, this::leaderChanged) : null;
     Applier applier = new Applier(api, clock, new EventRecorder(api.prepaid(), clock, settings.identity()),
         () -> !stopping && (leadership == null || leadership.leading()));
     List<String> scopes = settings.namespaces().isEmpty()
@@ -195,7 +177,7 @@ public final class Operator {
       return "shutting down";
     }
     if (leadership != null && !leadership.leading()) {
-      return null;
+      return leadership.problem(); // a standby is ready unless it cannot even take part
     }
     if (!reflectors.stream().allMatch(Reflector::synced)) {
       return "waiting for the first list of workflows and jobs: "

@@ -57,7 +57,7 @@ public record Settings(
         Usage: workflow-operator [run] [flags]
                workflow-operator lint FILE...   validate Workflow manifests offline
                workflow-operator plan FILE      print the execution waves of a Workflow
-               workflow-operator --help | --version
+               workflow-operator help | version
 
         Flags (each may also be set through its environment variable):
         """);
@@ -109,7 +109,7 @@ public record Settings(
         .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
     String kubeconfig = values.get("kubeconfig");
     return new Settings(namespaces, duration("tick-period", values.get("tick-period")),
-        integer("metrics-port", values.get("metrics-port")),
+        port("metrics-port", values.get("metrics-port")),
         bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
         leaseDuration(values.get("lease-duration")),
         level(values.get("log-level")), format(values.get("log-format")),
@@ -138,26 +138,31 @@ public record Settings(
     return d;
   }
 
+  private static final java.util.regex.Pattern DURATION =
+      java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+
+  /** A duration with a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}), at least 100 ms. */
   static Duration duration(String flag, String v) throws BadFlag {
-    try {
-      Duration d;
-      if (v.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      } else if (v.endsWith("h")) {
-        d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-      } else if (v.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-      } else {
-        double s = Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1) : v);
-        d = Duration.ofMillis(Math.round(s * 1000));
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new NumberFormatException();
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new BadFlag("--" + flag + ": not a positive duration: " + v + " (use e.g. 10s, 500ms, 2m or 1h)");
+    java.util.regex.Matcher m = DURATION.matcher(v.trim());
+    if (!m.matches()) {
+      throw new BadFlag("--" + flag + ": not a duration: " + v
+          + (v.trim().matches("\\d+(\\.\\d+)?") ? " has no unit" : "")
+          + " (use e.g. 10s, 500ms, 2m or 1h)");
     }
+    double n = Double.parseDouble(m.group(1));
+    double millis = switch (m.group(2)) {
+      case "ms" -> n;
+      case "s" -> n * 1_000;
+      case "m" -> n * 60_000;
+      default -> n * 3_600_000;
+    };
+    if (millis < 100) {
+      throw new BadFlag("--" + flag + ": at least 100ms, got " + v);
+    }
+    if (millis > Duration.ofDays(365).toMillis()) {
+      throw new BadFlag("--" + flag + ": at most a year, got " + v);
+    }
+    return Duration.ofMillis(Math.round(millis));
   }
 
   private static double nonNegative(String flag, String v) throws BadFlag {
@@ -178,6 +183,15 @@ public record Settings(
     } catch (NumberFormatException e) {
       throw new BadFlag("--" + flag + ": not an integer: " + v);
     }
+  }
+
+  /** A TCP port, 0 for any free port, or -1 for none. */
+  private static int port(String flag, String v) throws BadFlag {
+    int p = integer(flag, v);
+    if (p < -1 || p > 65535) {
+      throw new BadFlag("--" + flag + ": not a port (0 to 65535, or -1 for off): " + v);
+    }
+    return p;
   }
 
   private static boolean bool(String flag, String v) throws BadFlag {

@@ -65,10 +65,6 @@ public final class Demo {
   }
 
   public static void main(String[] args) {
-    // client-java and okhttp log through slf4j-simple, which reads this once, on first use.
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
     List<Path> files = new ArrayList<>();
     for (String a : args) {
       files.add(Path.of(a));

@@ -116,16 +116,6 @@ class ManifestTest {
           "monitoring.coreos.com/PodMonitor",
           "monitoring.coreos.com/PrometheusRule");
 
-  private static final Set<Grant> EXPECTED_CLUSTER_GRANTS =
-      union(
-          grants("workflow.crd.com", "workflows", "get", "list", "watch"),
-          grants("workflow.crd.com", "workflows/status", "get", "patch", "update"),
-          grants("batch", "jobs", "get", "list", "watch", "create", "delete", "patch"),
-          grants("", "events", "create", "patch"));
-
-  private static final Set<Grant> EXPECTED_NAMESPACED_GRANTS =
-      grants("coordination.k8s.io", "leases", "get", "create", "update");
-
   // ---------------------------------------------------------------------------------------
   // Parsing
 
@@ -160,12 +150,13 @@ class ManifestTest {
   // ---------------------------------------------------------------------------------------
   // RBAC
 
+  // Which verbs: RbacUsageTest derives them from the requests the operator made in the scenarios.
+
   @Test
-  @DisplayName("the ClusterRole grants exactly the Workflow, Job and Event verbs the operator uses")
-  void clusterRoleGrantsExactlyWhatTheOperatorUses() throws IOException {
+  @DisplayName("the ClusterRole is not aggregated: it cannot grow without review")
+  void clusterRoleIsNotAggregated() throws IOException {
     V1ClusterRole role = only(V1ClusterRole.class, "workflow-operator");
     assertNull(role.getAggregationRule(), "an aggregated ClusterRole can grow without review");
-    assertEquals(EXPECTED_CLUSTER_GRANTS, grantsOf(role.getRules()));
   }
 
   @Test
@@ -175,11 +166,13 @@ class ManifestTest {
     assertEquals(1, roles.size(), "expected exactly one Role (leader election)");
     V1Role role = roles.get(0);
     assertEquals(NAMESPACE, role.getMetadata().getNamespace());
-    assertEquals(EXPECTED_NAMESPACED_GRANTS, grantsOf(role.getRules()));
+    assertTrue(grantsOf(role.getRules()).stream()
+        .allMatch(g -> g.apiGroup().equals("coordination.k8s.io") && g.resource().equals("leases")),
+        "the Role grants Leases only: " + grantsOf(role.getRules()));
   }
 
   @Test
-  @DisplayName("no role uses wildcards, non-resource URLs, or touches Secrets or Pods")
+  @DisplayName("no role uses wildcards or non-resource URLs, touches Secrets, or writes Pods")
   void noRoleIsOverBroad() throws IOException {
     List<V1PolicyRule> rules = new ArrayList<>();
     deployObjects(V1ClusterRole.class).forEach(r -> rules.addAll(nonNull(r.getRules())));
@@ -194,8 +187,9 @@ class ManifestTest {
         checks.add(
             () ->
                 assertFalse(
-                    g.resource().equals("secrets") || g.resource().startsWith("pods"),
-                    "the operator follows Jobs, never Pods or Secrets: " + g));
+                    g.resource().equals("secrets") || (g.resource().startsWith("pods")
+                        && !Set.of("get", "list", "watch").contains(g.verb())),
+                    "the operator runs Pods through Jobs and needs no Secrets: " + g));
       }
     }
     assertAll(checks);
@@ -488,6 +482,9 @@ class ManifestTest {
     // Without these the heap ignores the container limit and the pod is OOM-killed instead.
     assertTrue(entrypoint.contains("-XX:MaxRAMPercentage="), "ENTRYPOINT: " + entrypoint);
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"), "ENTRYPOINT: " + entrypoint);
+    // Without a command the jar prints its usage and exits 2: the pod would crash-loop.
+    String cmd = instructions.stream().filter(i -> i[0].equals("CMD")).map(i -> i[1]).reduce((a, b) -> b).orElse("");
+    assertEquals("[\"run\"]", cmd.replace(" ", ""), "CMD");
 
     // The jar would be missing from the build context if .dockerignore excluded it.
     Path ignore = ROOT.resolve(".dockerignore");
@@ -748,15 +745,6 @@ class ManifestTest {
   /** Sorted, so a failing comparison prints a readable diff. */
   private static Set<Grant> grantSet() {
     return new TreeSet<>(Comparator.comparing(Grant::toString));
-  }
-
-  private static Set<Grant> grants(String group, String resource, String... verbs) {
-    return Stream.of(verbs).map(v -> new Grant(group, resource, v)).collect(Collectors.toCollection(ManifestTest::grantSet));
-  }
-
-  @SafeVarargs
-  private static Set<Grant> union(Set<Grant>... sets) {
-    return Stream.of(sets).flatMap(Set::stream).collect(Collectors.toCollection(ManifestTest::grantSet));
   }
 
   private static List<String> stringList(Object value) {

@@ -80,21 +80,22 @@ final class ApiHandler implements HttpHandler {
   /** Where a path points: a resource collection, one object, or its status. */
   private record Route(ResourceType type, String namespace, String name, boolean status) {}
 
+  /** Exchange attribute: when the request arrived, before any added latency. */
+  static final String ARRIVED = "arrived";
+
   private final ObjectStore store;
   private final Faults faults;
   private final Consumer<RecordedRequest> recorder;
-  private final Discovery discovery;
   private final Supplier<Duration> bookmarkInterval;
 
   private final FakeApiServer.Traffic traffic;
 
-  ApiHandler(ObjectStore store, Faults faults, Consumer<RecordedRequest> recorder, Discovery discovery,
+  ApiHandler(ObjectStore store, Faults faults, Consumer<RecordedRequest> recorder,
       Supplier<Duration> bookmarkInterval, FakeApiServer.Traffic traffic) {
     this.traffic = traffic;
     this.store = store;
     this.faults = faults;
     this.recorder = recorder;
-    this.discovery = discovery;
     this.bookmarkInterval = bookmarkInterval;
   }
 
@@ -175,7 +176,9 @@ final class ApiHandler implements HttpHandler {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     byte[] body = exchange.getRequestBody().readAllBytes();
     recorder.accept(new RecordedRequest(method, path, rawQuery, contentType,
-        new String(body, StandardCharsets.UTF_8), resourceOf(path)));
+        new String(body, StandardCharsets.UTF_8), resourceOf(path),
+        exchange.getRequestHeaders().getFirst("User-Agent"),
+        exchange.getAttribute(ARRIVED) instanceof java.time.Instant t ? t : java.time.Instant.now()));
     return new Request(method, path, parseQuery(rawQuery), contentType, body);
   }
 
@@ -234,13 +237,6 @@ final class ApiHandler implements HttpHandler {
 
   private Response respond(Request req) {
     try {
-      JsonElement doc = discovery.document(req.path());
-      if (doc != null) {
-        if (!req.method().equals("GET")) {
-          throw ApiError.methodNotAllowed();
-        }
-        return Response.ok(doc);
-      }
       Route route = route(req.path());
       if (route.name() == null) {
         return collection(req, route);
@@ -394,60 +390,25 @@ final class ApiHandler implements HttpHandler {
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest(e.getMessage());
     }
-    Predicate<JsonObject> fields = FieldSelector.parse(type, req.param("fieldSelector"));
-    return o -> labels.matchesObject(o) && fields.test(o);
+    if (req.param("fieldSelector") != null) {
+      throw ApiError.badRequest("field selectors are not emulated: the operator does not use them");
+    }
+    return labels::matchesObject;
   }
 
   // ---------------------------------------------------------------- patch
 
+  /** Merge patches only: the operator sends nothing else (JSON, strategic and apply patches get 415). */
   private static UnaryOperator<JsonObject> patcher(ResourceType type, Request req) {
     String contentType = req.contentType() == null ? ""
         : req.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
-    String accepted = type.builtIn()
-        ? "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
-            + "application/strategic-merge-patch+json"
-        : "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
-    String body = new String(req.body(), StandardCharsets.UTF_8);
-    JsonElement patch;
-    try {
-      patch = Json.parse(body);
-    } catch (JsonParseException e) {
-      if (contentType.endsWith("+json")) {
-        throw ApiError.badRequest("error decoding patch: " + e.getMessage());
-      }
-      patch = null;
+    if (!contentType.equals("application/merge-patch+json")) {
+      throw ApiError.unsupportedMediaType("application/merge-patch+json (the only patch emulated)");
     }
-    switch (contentType) {
-      case "application/merge-patch+json" -> {
-        return mergePatcher(patch);
-      }
-      case "application/strategic-merge-patch+json" -> {
-        if (!type.builtIn()) {
-          throw ApiError.unsupportedMediaType(accepted);
-        }
-        // Treated as a merge patch: list merge keys ($patch, merging containers by name) are not modelled.
-        return mergePatcher(patch);
-      }
-      case "application/json-patch+json" -> {
-        if (patch == null || !patch.isJsonArray()) {
-          throw ApiError.badRequest("json: cannot unmarshal " + (patch == null ? "null" : "object")
-              + " into Go value of type jsonpatch.Patch");
-        }
-        JsonArray ops = patch.getAsJsonArray();
-        return obj -> {
-          JsonElement patched;
-          try {
-            patched = JsonPatches.jsonPatch(obj, ops);
-          } catch (JsonPatches.PatchException e) {
-            throw ApiError.unprocessable(e.getMessage());
-          }
-          if (!patched.isJsonObject()) {
-            throw ApiError.unprocessable("the patch replaced the object with a non-object");
-          }
-          return patched.getAsJsonObject();
-        };
-      }
-      default -> throw ApiError.unsupportedMediaType(accepted);
+    try {
+      return mergePatcher(Json.parse(new String(req.body(), StandardCharsets.UTF_8)));
+    } catch (JsonParseException e) {
+      throw ApiError.badRequest("error decoding patch: " + e.getMessage());
     }
   }
 
@@ -455,7 +416,7 @@ final class ApiHandler implements HttpHandler {
     if (patch == null || !patch.isJsonObject()) {
       throw ApiError.badRequest("error decoding patch: a merge patch must be a JSON object");
     }
-    return obj -> JsonPatches.mergePatch(obj, patch).getAsJsonObject();
+    return obj -> MergePatch.apply(obj, patch).getAsJsonObject();
   }
 
   // ---------------------------------------------------------------- delete

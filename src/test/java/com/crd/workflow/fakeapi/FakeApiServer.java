@@ -44,6 +44,7 @@ public final class FakeApiServer implements AutoCloseable {
   private final GarbageCollector gc;
   private final JobController jobs;
   private final Faults faults = new Faults();
+  private final Latency latency = new Latency();
   private final List<RecordedRequest> requests = new ArrayList<>();
   private final AtomicInteger writeCount = new AtomicInteger();
   private final Map<String, Integer> writesByResource = new HashMap<>();
@@ -83,9 +84,13 @@ public final class FakeApiServer implements AutoCloseable {
       return t;
     });
     http.setExecutor(executor);
-    http.createContext("/", new ApiHandler(store, faults, this::record,
-        new Discovery(() -> "127.0.0.1:" + http.getAddress().getPort()), () -> bookmarkInterval,
-        traffic));
+    ApiHandler handler = new ApiHandler(store, faults, this::record, () -> bookmarkInterval, traffic);
+    http.createContext("/", exchange -> {
+      exchange.setAttribute(ApiHandler.ARRIVED, java.time.Instant.now()); // before any added latency
+      latency.apply(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+          exchange.getRequestURI().getRawQuery());
+      handler.handle(exchange);
+    });
     http.start();
     gc.start();
     jobs.start();
@@ -244,6 +249,19 @@ public final class FakeApiServer implements AutoCloseable {
     faults.add(method, pathRegex, Faults.Kind.DELAY, millis, times);
   }
 
+  /**
+   * From now on, {@code share} (0 to 1) of the requests matching method ("*" for any) and path
+   * regex wait a random time in [min, max] before being served; watches are not delayed.
+   * Replaces any earlier latency rule.
+   */
+  public void addLatency(String method, String pathRegex, Duration min, Duration max, double share) {
+    latency.set(method, pathRegex, min, max, share);
+  }
+
+  public void clearLatency() {
+    latency.clear();
+  }
+
   /** Removes fault rules that have not fired yet. */
   public void clearFaults() {
     faults.clear();
@@ -319,7 +337,7 @@ public final class FakeApiServer implements AutoCloseable {
       ObjectStore.Target target) {
     JsonObject patch = Json.parse(patchJson).getAsJsonObject();
     return store.patch(ResourceType.byPlural(plural), namespace, name,
-        o -> JsonPatches.mergePatch(o, patch).getAsJsonObject(), target);
+        o -> MergePatch.apply(o, patch).getAsJsonObject(), target);
   }
 
   /** Deletes with the type's default propagation; false if there was nothing to delete. */

@@ -9,10 +9,11 @@
  * defaulting and the common validation errors. A simulated Job controller "runs" each Job's first container by
  * interpreting simple shell commands (sleep, true, false, exit, echo) against an injectable clock.
  *
- * <p>Known differences from a real cluster: no Pods, Namespaces, authentication, admission
- * webhooks, dry-run, server-side apply (415) or CRD schema pruning/defaulting; strategic merge
- * patch is treated as a JSON merge patch; namespaces always exist; failed Job attempts are
- * retried at once instead of with exponential back-off; and the garbage collector only removes
- * dependents whose owner it saw deleted (not owners that never existed).
+ * <p>It grows only when a test of the operator needs it. Known differences from a real cluster:
+ * no Pods, Namespaces, authentication, admission webhooks, dry-run, discovery or CRD schema
+ * pruning/defaulting; field selectors (400) and every patch but JSON merge patch (415) are refused
+ * as not emulated; namespaces always exist; failed Job attempts are retried at once instead of
+ * with exponential back-off; and the garbage collector only removes dependents whose owner it saw
+ * deleted (not owners that never existed).
  */
 package com.crd.workflow.fakeapi;

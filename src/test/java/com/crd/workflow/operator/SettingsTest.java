@@ -64,14 +64,36 @@ class SettingsTest {
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--bogus", "1")).getMessage());
     assertEquals("unknown flag --bogus",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--bogus")).getMessage());
-    assertEquals("--tick-period: not a positive duration: soon (use e.g. 10s, 500ms, 2m or 1h)",
+    assertEquals("--tick-period: not a duration: soon (use e.g. 10s, 500ms, 2m or 1h)",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--tick-period", "soon")).getMessage());
+    assertEquals("--tick-period: not a duration: 3 has no unit (use e.g. 10s, 500ms, 2m or 1h)",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--tick-period=3")).getMessage());
+    assertEquals("--tick-period: at least 100ms, got 1ms",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--tick-period=1ms")).getMessage());
+    assertEquals("--tick-period: not a duration: -2s (use e.g. 10s, 500ms, 2m or 1h)",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of("TICK_PERIOD", "-2s"))).getMessage());
+    assertEquals("--metrics-port: not a port (0 to 65535, or -1 for off): 99999",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--metrics-port=99999")).getMessage());
+    assertEquals("--metrics-port: not a port (0 to 65535, or -1 for off): -2",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--metrics-port", "-2")).getMessage());
     assertEquals("--log-level: expected debug, info, warn or error, got loud",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of("LOG_LEVEL", "loud"))).getMessage());
     assertEquals("--lease-duration must be at least 2s, got 1s",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--lease-duration", "1s")).getMessage());
     assertEquals("flag --namespaces needs a value",
         assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--namespaces")).getMessage());
+  }
+
+  @Test
+  @DisplayName("durations take ms, s, m and h; ports take 0 to 65535 and -1")
+  void goodValues() throws Exception {
+    assertEquals(Duration.ofMillis(100), parse(Map.of(), "--tick-period=100ms").tickPeriod());
+    assertEquals(Duration.ofMillis(1500), parse(Map.of(), "--tick-period=1.5s").tickPeriod());
+    assertEquals(Duration.ofMinutes(2), parse(Map.of(), "--tick-period=2m").tickPeriod());
+    assertEquals(Duration.ofHours(1), parse(Map.of(), "--tick-period=1h").tickPeriod());
+    assertEquals(65535, parse(Map.of(), "--metrics-port=65535").metricsPort());
+    assertEquals(-1, parse(Map.of(), "--metrics-port=-1").metricsPort());
+    assertEquals(0, parse(Map.of(), "--metrics-port=0").metricsPort());
   }
 
   @Test

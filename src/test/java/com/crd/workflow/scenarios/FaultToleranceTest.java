@@ -74,6 +74,29 @@ class FaultToleranceTest {
   }
 
   @Test
+  @DisplayName("a Job name taken by a foreign Job: only that workflow fails (JobNameTaken), its neighbour completes")
+  void foreignJobNameTaken() throws Exception {
+    Workflows wfs = start(null);
+    JsonObject created = wfs.create(wfs.workflow("taken", "victim", 60, Map.of(), List.of(step("a", "echo a"))));
+    com.crd.workflow.core.Workflow victim = com.crd.workflow.kube.Convert.workflow(created);
+    String name = com.crd.workflow.core.Names.jobName(victim.name(), victim.uid(), "a",
+        com.crd.workflow.core.Names.specHash(com.crd.workflow.kube.Convert.spec(created.get("spec"))));
+    // Someone else's Job under exactly that name, without the operator's labels.
+    cluster.server().create("jobs", "taken", com.google.gson.JsonParser.parseString("""
+        {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "%s"},
+         "spec": {"template": {"spec": {"restartPolicy": "Never",
+           "containers": [{"name": "x", "image": "busybox:1.36", "command": ["sleep", "60"]}]}}}}
+        """.formatted(name)).getAsJsonObject());
+    wfs.create(chain(wfs, "taken", "neighbour"));
+    cluster.setOperators(1);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Failed".equals(wfs.status("taken", "victim")));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("taken", "neighbour")));
+    assertEquals(0, wfs.jobsOf("taken", "victim").size());
+  }
+
+  @Test
   @DisplayName("dropped watches and 410 Gone: the operator re-watches and still reacts at once")
   void droppedWatches() throws Exception {
     // A 1-hour period: only watch events can move the workflow along in time.
@@ -108,15 +131,29 @@ class FaultToleranceTest {
   }
 
   @Test
-  @DisplayName("a server that does not serve Leases: the operator says so and acts anyway")
+  @DisplayName("no Lease API: the operator does not act, says why in its log and /readyz, and leads once Leases work")
   void noLeaseApi() throws Exception {
     Workflows wfs = start(null);
     cluster.server().failNext("*", "/leases", 404, 100_000);
     cluster.setOperators(1);
     wfs.create(chain(wfs, "nolease", "chain"));
+    int port = cluster.operators().metricsPort();
+    await().atMost(Duration.ofSeconds(30)).until(() -> readyz(port).contains("no Lease API"));
+    assertTrue(readyz(port).startsWith("503"), readyz(port));
+    assertEquals(0, wfs.jobs("nolease").size(), "two replicas without a lease would both act");
+    String log = java.nio.file.Files.readString(cluster.operators().logOfOldest());
+    assertEquals(1, log.lines().filter(l -> l.contains("leader election cannot proceed")).count(), log);
+    cluster.server().clearFaults();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
         .until(() -> "Completed".equals(wfs.status("nolease", "chain")));
     assertEquals(3, wfs.jobs("nolease").size());
+  }
+
+  private static String readyz(int port) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/readyz"))
+            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
   }
 
   @Test

@@ -93,6 +93,7 @@ public final class InProcessCluster implements TestCluster {
   @Override
   public void close() throws Exception {
     operators.close();
+    ApiUsage.add(server.recordedRequests()); // the RBAC check reads these
     server.close();
   }
 }

@@ -31,6 +31,18 @@ public final class LocalOperators implements AutoCloseable {
     }
   }
 
+  /** SIGKILL to the instance whose identity this is; false if none runs under it. */
+  public synchronized boolean kill(String identity) throws Exception {
+    for (OperatorProcess p : running) {
+      if (identity.equals(p.identity())) {
+        running.remove(p);
+        p.kill();
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Log file of the oldest running instance. */
   public synchronized Path logOfOldest() {
     return running.get(0).log();

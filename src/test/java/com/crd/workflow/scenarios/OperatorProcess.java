@@ -43,6 +43,18 @@ public final class OperatorProcess {
     return new OperatorProcess(p, log);
   }
 
+  private static final Pattern IDENTITY = Pattern.compile("operator started identity=(\\S+)");
+
+  /** The identity this instance holds the lease under, once it has started. */
+  public String identity() throws IOException {
+    Matcher m = IDENTITY.matcher(Files.exists(log) ? Files.readString(log) : "");
+    String found = null;
+    while (m.find()) {
+      found = m.group(1);
+    }
+    return found;
+  }
+
   public boolean alive() {
     return process.isAlive();
   }

@@ -115,19 +115,39 @@ public abstract class ScenarioSuite {
   }
 
   @Test
-  @DisplayName("the diamond: Started while c runs, d only after both b and c, then Completed")
+  @DisplayName("the diamond: Started whenever c is seen running, d only after both b and c, then Completed")
   void diamond() throws Exception {
     String ns = cluster.newNamespace("diamond");
     wfs.create(wfs.workflow(ns, "diamond", 120, Map.of(), List.of(step("a", "sleep 1"),
-        step("b", "echo b", "a"), step("c", "sleep 6", "a"), step("d", "echo d", "b", "c"))));
-    within(60).until(() -> succeeded(ns, "diamond", "b") && !succeeded(ns, "diamond", "c"));
-    assertEquals("Started", wfs.status(ns, "diamond"));
-    assertFalse(hasJob(ns, "diamond", "d"), "d must wait for c");
-    within(90).until(statusIs(ns, "diamond", "Completed"));
+        step("b", "echo b", "a"), step("c", "sleep 3", "a"), step("d", "echo d", "b", "c"))));
+    // Every observation must be consistent, however few a loaded machine manages to make: no
+    // window has to be hit.
+    List<String> inconsistent = new ArrayList<>();
+    within(90).until(() -> {
+      Map<String, JsonObject> jobs = byStep(ns, "diamond");
+      String status = wfs.status(ns, "diamond");
+      JsonObject c = jobs.get("c");
+      if (c != null && Json.num(c, 0, "status", "succeeded") < 1) {
+        if (!"Started".equals(status)) {
+          inconsistent.add("c running but workflow " + status);
+        }
+        if (jobs.containsKey("d")) {
+          inconsistent.add("d created while c runs");
+        }
+      }
+      return "Completed".equals(status);
+    });
+    assertEquals(List.of(), inconsistent);
     Map<String, JsonObject> byStep = byStep(ns, "diamond");
-    Instant cDone = Instant.parse(Json.str(byStep.get("c"), "status", "completionTime"));
-    Instant dMade = Instant.parse(Json.str(byStep.get("d"), "metadata", "creationTimestamp"));
-    assertFalse(dMade.isBefore(cDone), "d created " + dMade + " before c finished " + cDone);
+    assertEquals(Set.of("a", "b", "c", "d"), byStep.keySet());
+    Instant aDone = Instant.parse(Json.str(byStep.get("a"), "status", "completionTime"));
+    for (String s : List.of("b", "c")) {
+      Instant made = Instant.parse(Json.str(byStep.get(s), "metadata", "creationTimestamp"));
+      assertFalse(made.isBefore(aDone), s + " created " + made + " before a finished " + aDone);
+      Instant done = Instant.parse(Json.str(byStep.get(s), "status", "completionTime"));
+      Instant dMade = Instant.parse(Json.str(byStep.get("d"), "metadata", "creationTimestamp"));
+      assertFalse(dMade.isBefore(done), "d created " + dMade + " before " + s + " finished " + done);
+    }
   }
 
   @Test
