@@ -19,8 +19,8 @@ public final class Mermaid {
 
   public static String render(String name, Layout layout, List<String> problems) {
     StringBuilder b = new StringBuilder();
-    b.append("%% workflow ").append(name.replace("\n", " ")).append('\n');
-    problems.forEach(p -> b.append("%% problem: ").append(p.replace("\n", " ")).append('\n'));
+    b.append("%% workflow ").append(comment(name)).append('\n');
+    problems.forEach(p -> b.append("%% problem: ").append(comment(p)).append('\n'));
     b.append("flowchart TD\n");
     Map<String, String> id = new HashMap<>();
     List<String> missing = new ArrayList<>();
@@ -57,5 +57,10 @@ public final class Mermaid {
       b.append("  linkStyle ").append(String.join(",", edges.stream().map(String::valueOf).toList()))
           .append(' ').append(style).append('\n');
     }
+  }
+
+  /** A comment line: nothing that could open a tag where the text is pasted into a page. */
+  private static String comment(String s) {
+    return s.replace("\n", " ").replace("<", "#lt;");
   }
 }
