@@ -1,6 +1,7 @@
 package com.crd.workflow.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
@@ -15,7 +16,16 @@ public final class HealthServer implements AutoCloseable {
 
   /** @param notReady returns null when ready, else the reason */
   public HealthServer(int port, Metrics metrics, Supplier<String> notReady) throws IOException {
+    this(port, metrics, notReady, null);
+  }
+
+  /** @param ui the web view, served under /ui; null = off */
+  public HealthServer(int port, Metrics metrics, Supplier<String> notReady, HttpHandler ui)
+      throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+    if (ui != null) {
+      http.createContext("/ui", ui);
+    }
     http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
     http.createContext("/readyz", ex -> {
       String why = notReady.get();

@@ -8,6 +8,7 @@ import com.crd.workflow.kube.KubeApi;
 import com.crd.workflow.kube.Paths;
 import com.crd.workflow.metrics.HealthServer;
 import com.crd.workflow.metrics.Metrics;
+import com.crd.workflow.ui.WebView;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
@@ -58,6 +59,12 @@ public final class Operator {
     return c;
   }
 
+  /** The web view on the metrics port, fed by the reconciler's last observation; null when off. */
+  private WebView ui() {
+    Reconciler r = reconciler;
+    return settings.ui() ? new WebView(r::lastWorkflows, r::attempts, Clock.systemUTC()) : null;
+  }
+
   /** Runs until SIGTERM (or {@link #stop()}); returns the process exit code. */
   public int run() throws IOException {
     ApiClient client = client(settings, Duration.ofSeconds(30));
@@ -72,11 +79,11 @@ public final class Operator {
     reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces());
     if (settings.metricsPort() >= 0) {
       try {
-        health = new HealthServer(settings.metricsPort(), metrics, this::notReady);
+        health = new HealthServer(settings.metricsPort(), metrics, this::notReady, ui());
       } catch (java.net.BindException e) {
         // A second instance on one machine must still reconcile; probes on the configured port
         // will fail and show the conflict.
-        health = new HealthServer(0, metrics, this::notReady);
+        health = new HealthServer(0, metrics, this::notReady, ui());
         Log.error("metrics port in use, serving on another port instead",
             "wanted", settings.metricsPort(), "port", health.port());
       }

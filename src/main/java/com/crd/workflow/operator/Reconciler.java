@@ -9,6 +9,8 @@ import com.crd.workflow.core.Planner;
 import com.crd.workflow.core.Workflow;
 import com.crd.workflow.kube.Applier;
 import com.crd.workflow.kube.Convert;
+import com.crd.workflow.kube.JobAttempts;
+import com.crd.workflow.kube.Json;
 import com.crd.workflow.kube.KubeApi;
 import com.crd.workflow.kube.Paths;
 import com.crd.workflow.metrics.Metrics;
@@ -31,6 +33,9 @@ public final class Reconciler {
   private final List<String> namespaces;
   private volatile long lastSuccessNanos;
   private volatile String lastError = "no tick has run yet";
+  // What the last tick listed, for the web view (read-only; replaced whole on each tick).
+  private volatile List<Workflow> lastWorkflows = List.of();
+  private volatile Map<String, Integer> lastAttempts = Map.of();
 
   public Reconciler(KubeApi api, Applier applier, Metrics metrics, Clock clock, List<String> namespaces) {
     this.api = api;
@@ -46,6 +51,16 @@ public final class Reconciler {
 
   public String lastError() {
     return lastError;
+  }
+
+  /** The Workflows the last tick listed, with their status as listed. */
+  public List<Workflow> lastWorkflows() {
+    return lastWorkflows;
+  }
+
+  /** Attempts of a managed Job ({@code namespace/name}) as the last tick listed it, else null. */
+  public Integer attempts(String job) {
+    return lastAttempts.get(job);
   }
 
   /** Runs one tick; true when everything listed and every action succeeded. */
@@ -65,11 +80,15 @@ public final class Reconciler {
         }
       }
       List<ObservedJob> jobs = new ArrayList<>();
+      Map<String, Integer> attempts = new HashMap<>();
       for (String ns : namespaces) {
         for (JsonObject o : api.list(Paths.jobs(ns), Names.MANAGED_SELECTOR)) {
           jobs.add(Convert.job(o));
+          attempts.put(Json.str(o, "metadata", "namespace") + "/" + Json.str(o, "metadata", "name"), JobAttempts.of(o));
         }
       }
+      lastWorkflows = List.copyOf(workflows.values());
+      lastAttempts = attempts;
       plans = new ArrayList<>();
       List<String> planErrors = new ArrayList<>();
       Map<String, List<ObservedJob>> byOwner = Planner.byOwner(jobs);

@@ -23,7 +23,8 @@ public record Settings(
     Log.Level logLevel,
     boolean jsonLogs,
     String kubeconfig,
-    String identity) {
+    String identity,
+    boolean ui) {
 
   /** Thrown for a bad flag or value; the message is for the user. */
   public static final class BadFlag extends Exception {
@@ -44,13 +45,17 @@ public record Settings(
       new Flag("lease-duration", "LEASE_DURATION", "15s", "how long a lease holds without renewal"),
       new Flag("log-level", "LOG_LEVEL", "info", "debug, info, warn or error"),
       new Flag("log-format", "LOG_FORMAT", "text", "text or json"),
-      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"));
+      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"),
+      new Flag("ui", "UI_ENABLED", "true", "serve the read-only web view on the metrics port under /ui/"));
 
   public static String usage() {
     StringBuilder b = new StringBuilder("""
         Usage: workflow-operator [run] [flags]
                workflow-operator lint FILE...   validate Workflow manifests offline
-               workflow-operator plan FILE      print the execution waves of a Workflow
+               workflow-operator plan FILE [--format=text|svg|dot|mermaid]
+                                                print or draw the DAG of a Workflow
+               workflow-operator get [-n NS] NAME [--watch]   a workflow as a tree, live
+               workflow-operator list [-A | -n NS]             workflows, like kubectl get wf
                workflow-operator --help | --version
 
         Flags (each may also be set through its environment variable):
@@ -86,7 +91,8 @@ public record Settings(
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
-      } else if (name.equals("leader-elect") && (rest.isEmpty() || rest.get(0).startsWith("--"))) {
+      } else if ((name.equals("leader-elect") || name.equals("ui"))
+          && (rest.isEmpty() || rest.get(0).startsWith("--"))) {
         value = "true";
       } else if (rest.isEmpty()) {
         throw new BadFlag("flag --" + name + " needs a value");
@@ -107,7 +113,8 @@ public record Settings(
         bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
         leaseDuration(values.get("lease-duration")),
         level(values.get("log-level")), format(values.get("log-format")),
-        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env));
+        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env),
+        bool("ui", values.get("ui")));
   }
 
   /** KUBECONFIG may list several files, like kubectl's: the first one that exists is used. */
