@@ -23,9 +23,8 @@ public final class HealthServer implements AutoCloseable {
   public HealthServer(int port, Metrics metrics, Supplier<String> notReady, HttpHandler ui)
       throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
-    if (ui != null) {
-      http.createContext("/ui", ui);
-    }
+    // Off means 404, not the metrics that the exporter would otherwise serve on any path.
+    http.createContext("/ui", ui != null ? ui : ex -> reply(ex, 404, "web view off (--ui=false)\n"));
     http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
     http.createContext("/readyz", ex -> {
       String why = notReady.get();

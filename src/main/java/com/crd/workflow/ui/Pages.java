@@ -176,7 +176,7 @@ final class Pages {
     b.append("<div class=\"dag\">").append(Svg.render("workflow " + w.key(), layout,
         StepRows.observed(w), problems)).append("</div>");
     b.append("<table id=\"steps\"><thead><tr><th>wave</th><th>step</th><th>state</th><th>job</th>")
-        .append("<th>started</th><th>finished</th><th>duration</th><th>attempts</th><th>message</th>")
+        .append("<th>started (UTC)</th><th>finished</th><th>duration</th><th>attempts</th><th>message</th>")
         .append("<th>logs</th></tr></thead><tbody>");
     for (Row r : StepRows.of(w, layout, attempts, now)) {
       b.append("<tr data-step=\"").append(xml(r.name())).append("\" data-state=\"").append(r.state().name())
@@ -184,8 +184,8 @@ final class Pages {
           .append(r.dependsOn().isEmpty() ? "" : "<small> after " + xml(String.join(", ", r.dependsOn())) + "</small>")
           .append("</td><td class=\"state ").append(r.state().name()).append("\">")
           .append(States.symbol(r.state(), true)).append(' ').append(r.state().name())
-          .append("</td><td>").append(xml(dash(r.job()))).append("</td><td>").append(xml(dash(r.startedAt())))
-          .append("</td><td>").append(xml(dash(r.finishedAt()))).append("</td><td>")
+          .append("</td><td>").append(xml(dash(r.job()))).append("</td><td>").append(time(r.startedAt()))
+          .append("</td><td>").append(time(r.finishedAt())).append("</td><td>")
           .append(Durations.format(r.duration())).append("</td><td>")
           .append(r.attempts() == null ? "-" : r.attempts()).append("</td><td class=\"msg\">")
           .append(xml(r.message() == null ? "" : r.message())).append("</td><td>");
@@ -206,6 +206,16 @@ final class Pages {
   private static Page notFound(String why, String base) {
     return new Page(404, "not found", "<h1>Not found</h1><p id=\"not-found\">" + xml(why)
         + "</p><p><a href=\"" + base + "\">all workflows</a></p>", base);
+  }
+
+  /** The time of day (UTC) to read at a glance; the full timestamp on hover and in the markup. */
+  private static String time(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isEmpty()) {
+      return "-";
+    }
+    int t = rfc3339.indexOf('T');
+    String shown = t > 0 && rfc3339.length() >= t + 9 ? rfc3339.substring(t + 1, t + 9) : rfc3339;
+    return "<time datetime=\"" + xml(rfc3339) + "\" title=\"" + xml(rfc3339) + "\">" + xml(shown) + "</time>";
   }
 
   private static String dash(String s) {
