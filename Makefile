@@ -4,6 +4,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/workflow-operator.jar
 ARGS ?=
+KEEP ?=
 
 .PHONY: help build test demo bench run install-crd lint
 
@@ -18,13 +19,14 @@ $(JAR): pom.xml $(shell find src/main -type f)
 test: ## run every test (unit, property, CRD/CEL, manifests, in-process scenarios)
 	$(MVN) test
 
-demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch examples/ run
+demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch examples/ run; KEEP=1 keeps it up 10 min for the web view
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
-	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.demo.Demo $(FILES)
+	java -Ddemo.keep=$(KEEP) -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.demo.Demo $(FILES)
 
-bench: ## time the planning part of a tick for clusters of 100 to 5000 workflows (prints numbers)
+bench: ## time a tick's planning (100 to 5000 workflows) and the layout of the largest DAG (prints numbers)
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.PlannerBench
+	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.LayoutBench
 
 install-crd: ## apply the Workflow CRD to the current kube context
 	kubectl apply -f crd/workflow.yaml
