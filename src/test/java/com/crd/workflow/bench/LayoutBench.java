@@ -20,7 +20,8 @@ public final class LayoutBench {
   private LayoutBench() {}
 
   public static void main(String[] args) {
-    System.out.printf("%-34s %10s %10s %10s %9s%n", "workflow", "layout ms", "svg ms", "points", "crossings");
+    System.out.printf("%-30s %8s %8s %8s %8s %8s %9s%n", "workflow (ms: best, median)", "layout", "",
+        "svg", "", "points", "crossings");
     run("100 steps x 16 dependencies", largest(new Random(100)));
     run("100 steps, a chain", chain(100));
   }
@@ -29,21 +30,23 @@ public final class LayoutBench {
     for (int i = 0; i < 30; i++) {
       Svg.render("bench", Layouts.layout(spec), Map.of(), List.of());
     }
-    int runs = 50;
-    long layoutNanos = 0;
-    long svgNanos = 0;
+    int runs = 60;
+    long[] layout = new long[runs];
+    long[] svg = new long[runs];
     Layout l = null;
     for (int i = 0; i < runs; i++) {
       long t = System.nanoTime();
       l = Layouts.layout(spec);
       long u = System.nanoTime();
       Svg.render("bench", l, Map.of(), List.of());
-      svgNanos += System.nanoTime() - u;
-      layoutNanos += u - t;
+      svg[i] = System.nanoTime() - u;
+      layout[i] = u - t;
     }
+    Arrays.sort(layout);
+    Arrays.sort(svg);
     int points = l.edges().stream().mapToInt(e -> e.points().size()).sum();
-    System.out.printf("%-34s %10.2f %10.2f %10d %9d%n", label, layoutNanos / 1e6 / runs,
-        svgNanos / 1e6 / runs, points, l.crossings());
+    System.out.printf("%-30s %8.2f %8.2f %8.2f %8.2f %8d %9d%n", label, layout[0] / 1e6,
+        layout[runs / 2] / 1e6, svg[0] / 1e6, svg[runs / 2] / 1e6, points, l.crossings());
   }
 
   /** Step i depends on 16 distinct earlier steps (all earlier ones while fewer than 16 exist). */

@@ -68,8 +68,8 @@ public final class Layouts {
     // The long edges leaving one step share those vertices (a trunk that branches off at each
     // target's layer): fewer lines to read, and far fewer vertices to order at 100 x 16.
     Ordering g = new Ordering(layer);
-    Map<Long, Integer> trunk = new HashMap<>();
-    java.util.Set<Long> linked = new java.util.HashSet<>();
+    int layerCount = java.util.Arrays.stream(layer).max().orElse(0) + 1;
+    int[][] trunk = new int[2 * n][]; // [2 * top + (back edge ? 1 : 0)][layer] -> vertex + 1
     List<List<Integer>> routes = new ArrayList<>();
     for (int e = 0; e < edges.size(); e++) {
       int[] ed = edges.get(e);
@@ -80,16 +80,20 @@ public final class Layouts {
       int top = backEdge[e] ? ed[1] : ed[0];
       int bottom = backEdge[e] ? ed[0] : ed[1];
       List<Integer> route = new ArrayList<>(List.of(top));
+      int[] t = layer[bottom] - layer[top] > 1
+          ? trunk[2 * top + (backEdge[e] ? 1 : 0)] == null
+              ? (trunk[2 * top + (backEdge[e] ? 1 : 0)] = new int[layerCount])
+              : trunk[2 * top + (backEdge[e] ? 1 : 0)]
+          : null;
       for (int l = layer[top] + 1; l < layer[bottom]; l++) {
-        int at = l;
-        long key = ((long) top * 2 + (backEdge[e] ? 1 : 0)) * (n + 1) + l;
-        route.add(trunk.computeIfAbsent(key, k -> g.addVirtual(at)));
+        if (t[l] == 0) {
+          t[l] = g.addVirtual(l) + 1;
+        }
+        route.add(t[l] - 1);
       }
       route.add(bottom);
       for (int i = 0; i + 1 < route.size(); i++) {
-        if (linked.add((long) route.get(i) << 32 | route.get(i + 1))) {
-          g.link(route.get(i), route.get(i + 1));
-        }
+        g.linkOnce(route.get(i), route.get(i + 1));
       }
       routes.add(route);
     }

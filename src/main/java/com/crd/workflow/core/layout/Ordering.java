@@ -47,10 +47,12 @@ final class Ordering {
     return addVertex(layer);
   }
 
-  /** An edge from {@code upper} to {@code lower}, one layer below. */
-  void link(int upper, int lower) {
-    down.get(upper).add(lower);
-    up.get(lower).add(upper);
+  /** An edge from {@code upper} to {@code lower}, one layer below, unless there is one already. */
+  void linkOnce(int upper, int lower) {
+    if (!down.get(upper).contains(lower)) {
+      down.get(upper).add(lower);
+      up.get(lower).add(upper);
+    }
   }
 
   int size() {
