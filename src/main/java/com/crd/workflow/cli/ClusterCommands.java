@@ -164,10 +164,13 @@ public final class ClusterCommands {
       int failures = 0;
       while (true) {
         try (Response r = call(rv).execute()) {
-          if (!r.isSuccessful() || r.body() == null) {
+          if (r.code() == 410) { // our resourceVersion is too old: read afresh below
+            rv = null;
+          } else if (!r.isSuccessful() || r.body() == null) {
             throw new IOException("watch: HTTP " + r.code());
           }
-          BufferedReader in = new BufferedReader(r.body().charStream());
+          BufferedReader in = rv == null ? new BufferedReader(java.io.Reader.nullReader())
+              : new BufferedReader(r.body().charStream());
           String line;
           while ((line = in.readLine()) != null) {
             JsonObject ev = JsonParser.parseString(line).getAsJsonObject();

@@ -138,6 +138,24 @@ class ClusterCommandsTest {
   }
 
   @Test
+  @DisplayName("get --watch survives a dropped watch whose resourceVersion is gone (410): reads again, watches on")
+  void watchReconnects() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> ClusterCommands.get(
+        List.of("-n", "demo", "diamond", "--watch"), out, env::get, false, AT_5S));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> server.openWatches() > 0);
+    server.compactWatchHistory();
+    server.dropWatches();
+    RunningDiamond.advance(server, "demo", "diamond");
+    Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> bytes.toString(StandardCharsets.UTF_8).contains("3/4"));
+    RunningDiamond.complete(server, "demo", "diamond");
+    assertEquals(0, code.get(20, TimeUnit.SECONDS), bytes.toString(StandardCharsets.UTF_8));
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("Status:    Completed"));
+  }
+
+  @Test
   @DisplayName("get --watch on a terminal redraws in place: cursor up over the last picture, clear, draw")
   void watchInPlace() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
