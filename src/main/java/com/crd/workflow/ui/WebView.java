@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -156,10 +155,5 @@ public final class WebView implements HttpHandler {
       }
     }
     return q;
-  }
-
-  /** For tests and the README: the list of paths served. */
-  static List<String> paths() {
-    return List.of(PREFIX, PREFIX + "wf/NAMESPACE/NAME", PREFIX + "app.js", PREFIX + "style.css");
   }
 }
