@@ -4,6 +4,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/workflow-operator.jar
 ARGS ?=
+KEEP ?=
 
 .PHONY: help build test demo bench bench-scale run install-crd lint
 
@@ -19,13 +20,14 @@ test: ## run every test (unit, property, CRD/CEL, manifests, in-process scenario
 	@rm -f target/test-skips.txt
 	$(MVN) test; status=$$?; cat target/test-skips.txt 2>/dev/null; exit $$status
 
-demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch examples/ run
+demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch examples/ run; KEEP=1 keeps it up 10 min for the web view
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
-	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.demo.Demo $(FILES)
+	java -Ddemo.keep=$(KEEP) -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.demo.Demo $(FILES)
 
-bench: ## time the planning part of a tick for clusters of 100 to 5000 workflows (prints numbers)
+bench: ## time a tick's planning (100 to 5000 workflows) and the layout of the largest DAG (prints numbers)
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.PlannerBench
+	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.LayoutBench
 
 N ?= 1000,10000
 bench-scale: build ## the operator jar against N converged workflows x 10 steps (N=10000): CPU, LISTs, reaction, memory

@@ -1,5 +1,6 @@
 package com.crd.workflow;
 
+import com.crd.workflow.cli.ClusterCommands;
 import com.crd.workflow.cli.Commands;
 import com.crd.workflow.operator.Kubeconfig;
 import com.crd.workflow.operator.Operator;
@@ -9,14 +10,21 @@ import java.util.List;
 
 /**
  * Entry point: {@code run} starts the operator; {@code lint} and {@code plan} work offline;
- * {@code help} and {@code version} say what this is. Exit codes: 0 done, 1 failed, 2 the command
- * line or the cluster configuration is unusable.
+ * {@code get} and {@code list} read the workflows of the current kube context; {@code help} and
+ * {@code version} say what this is. Exit codes: 0 done, 1 failed, 2 the command line or the
+ * cluster configuration is unusable.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
+  }
+
+  /** Colour and box drawing only for a person at a terminal (https://no-color.org too). */
+  static boolean colourTerminal() {
+    return System.console() != null && System.getenv("NO_COLOR") == null
+        && !"dumb".equals(System.getenv("TERM"));
   }
 
   public static int run(String[] args) {
@@ -41,6 +49,12 @@ public final class Main {
         return Commands.lint(Arrays.asList(rest), System.out);
       case "plan":
         return Commands.plan(Arrays.asList(rest), System.out);
+      case "get":
+        return ClusterCommands.get(Arrays.asList(rest), System.out, System::getenv, colourTerminal(),
+            java.time.Clock.systemUTC());
+      case "list":
+        return ClusterCommands.list(Arrays.asList(rest), System.out, System::getenv,
+            java.time.Clock.systemUTC());
       case "run":
         break;
       default:

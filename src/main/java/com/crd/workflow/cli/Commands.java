@@ -2,8 +2,13 @@ package com.crd.workflow.cli;
 
 import com.crd.workflow.core.Names;
 import com.crd.workflow.core.Validation;
-import com.crd.workflow.core.Waves;
 import com.crd.workflow.core.WorkflowSpec;
+import com.crd.workflow.core.layout.Layout;
+import com.crd.workflow.core.layout.Layouts;
+import com.crd.workflow.core.render.Dot;
+import com.crd.workflow.core.render.Mermaid;
+import com.crd.workflow.core.render.Svg;
+import com.crd.workflow.core.render.Text;
 import com.crd.workflow.kube.Convert;
 import com.crd.workflow.kube.Json;
 import com.google.gson.Gson;
@@ -16,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -126,36 +132,75 @@ public final class Commands {
     return worst;
   }
 
-  public static int plan(List<String> files, PrintStream out) {
+  static final String PLAN_USAGE = "usage: workflow-operator plan FILE [--format=text|svg|dot|mermaid]";
+
+  /**
+   * {@code plan FILE [--format=...]}: {@code text} (the default) prints the waves, or the problems
+   * of an invalid workflow; {@code svg}, {@code dot} and {@code mermaid} draw the DAG, an invalid
+   * one too (its cycle and unknown dependencies marked, its problems written with it), and then
+   * exit 1.
+   */
+  public static int plan(List<String> args, PrintStream out) {
+    String format = "text";
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--format=")) {
+        format = a.substring("--format=".length());
+      } else if (a.equals("--format") && i + 1 < args.size()) {
+        format = args.get(++i);
+      } else if (a.startsWith("-")) {
+        out.println("unknown flag " + a + "\n" + PLAN_USAGE);
+        return 2;
+      } else {
+        files.add(a);
+      }
+    }
     if (files.size() != 1) {
-      out.println("usage: workflow-operator plan FILE");
+      out.println(PLAN_USAGE);
+      return 2;
+    }
+    if (!List.of("text", "svg", "dot", "mermaid").contains(format)) {
+      out.println("unknown format " + format + "\n" + PLAN_USAGE);
+      return 2;
+    }
+    List<Doc> docs = read(files.get(0));
+    if (docs.size() > 1 && (format.equals("svg") || format.equals("mermaid"))) {
+      out.println(files.get(0) + ": error: holds " + docs.size() + " documents; --format=" + format
+          + " draws one workflow per file");
       return 2;
     }
     int worst = 0;
-    for (Doc d : read(files.get(0))) {
+    for (Doc d : docs) {
       if (d.error() != null) {
         out.println(d.file() + ": error: " + d.error());
         worst = 2;
         continue;
       }
       List<String> problems = problems(d);
-      if (!problems.isEmpty()) {
-        problems.forEach(p -> out.println(d.file() + ": workflow " + d.name() + ": " + p));
-        worst = Math.max(worst, 1);
-        continue;
-      }
       WorkflowSpec spec;
       try {
         spec = Convert.spec(Json.at(d.object(), "spec"));
       } catch (Exception e) {
-        throw new IllegalStateException(e); // problems() already parsed it
+        spec = null; // unreadable: nothing to draw, the problem says why
       }
-      out.println("workflow " + d.name() + ": " + spec.steps().size() + (spec.steps().size() == 1 ? " step" : " steps") + ", maxStepTimeout "
-          + (spec.unlimited() ? "unlimited" : spec.maxStepTimeout() + "s"));
-      List<List<String>> waves = Waves.of(spec);
-      for (int i = 0; i < waves.size(); i++) {
-        out.println("  wave " + (i + 1) + ": " + String.join(", ", waves.get(i)));
+      if (!problems.isEmpty()) {
+        worst = Math.max(worst, 1);
       }
+      if (format.equals("text") || spec == null) {
+        if (!problems.isEmpty()) {
+          problems.forEach(p -> out.println(d.file() + ": workflow " + d.name() + ": " + p));
+        } else {
+          out.print(Text.waves(d.name(), spec));
+        }
+        continue;
+      }
+      Layout layout = Layouts.layout(spec);
+      out.print(switch (format) {
+        case "svg" -> Svg.render("workflow " + d.name(), layout, Map.of(), problems);
+        case "dot" -> Dot.render(d.name(), layout, problems);
+        default -> Mermaid.render(d.name(), layout, problems);
+      });
     }
     return worst;
   }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param startTime when the Job controller started it, else null
  * @param finishTime completion or failure time, else null
  * @param workflowName the name in its controller ownerReference, else null
+ * @param attempts pods the Job has run or is running (at least 1): a step's attempts
  */
 public record ObservedJob(
     String namespace,
@@ -25,9 +26,17 @@ public record ObservedJob(
     Instant startTime,
     Instant finishTime,
     boolean deleting,
-    String workflowName) {
+    String workflowName,
+    int attempts) {
 
   public enum JobPhase { RUNNING, SUCCEEDED, FAILED }
+
+  public ObservedJob(String namespace, String name, Map<String, String> labels,
+      List<String> propagatedLabels, JobPhase phase, String reason, Instant creationTime,
+      Instant startTime, Instant finishTime, boolean deleting, String workflowName) {
+    this(namespace, name, labels, propagatedLabels, phase, reason, creationTime, startTime,
+        finishTime, deleting, workflowName, 1);
+  }
 
   public ObservedJob {
     labels = labels == null ? Map.of() : Map.copyOf(labels);

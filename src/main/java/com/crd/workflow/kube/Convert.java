@@ -275,7 +275,8 @@ public final class Convert {
             : Arrays.stream(propagated.split(",")).map(String::intern).toList(),
         phase, reason,
         time(istr(o, "metadata", "creationTimestamp")), time(istr(o, "status", "startTime")),
-        finished, Json.at(o, "metadata", "deletionTimestamp") != null, ownerName(o));
+        finished, Json.at(o, "metadata", "deletionTimestamp") != null, ownerName(o),
+        JobAttempts.of(o));
   }
 
   private static String ownerName(JsonObject job) {

@@ -1,6 +1,7 @@
 package com.crd.workflow.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
@@ -14,16 +15,19 @@ public final class HealthServer implements AutoCloseable {
   private final HTTPServer server;
 
   public HealthServer(int port, Metrics metrics, Supplier<String> notReady) throws IOException {
-    this(port, metrics, notReady, () -> "ready");
+    this(port, metrics, notReady, () -> "ready", null);
   }
 
   /**
    * @param notReady returns null when ready, else the reason
    * @param readyText what a ready /readyz says (it may name a degraded but working state)
+   * @param ui the web view, served under /ui; null = off
    */
   public HealthServer(int port, Metrics metrics, Supplier<String> notReady,
-      Supplier<String> readyText) throws IOException {
+      Supplier<String> readyText, HttpHandler ui) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+    // Off means 404, not the metrics that the exporter would otherwise serve on any path.
+    http.createContext("/ui", ui != null ? ui : ex -> reply(ex, 404, "web view off (--ui=false)\n"));
     http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
     http.createContext("/readyz", ex -> {
       String why = notReady.get();

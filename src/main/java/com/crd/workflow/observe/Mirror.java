@@ -312,6 +312,14 @@ public final class Mirror {
     }
   }
 
+  /** Attempts of a managed Job ({@code namespace/name}), or null when the mirror has no such Job. */
+  public Integer attempts(String job) {
+    synchronized (lock) {
+      ObservedJob j = jobs.get(job);
+      return j == null ? null : j.attempts();
+    }
+  }
+
   public Workflow workflow(String namespace, String name) {
     synchronized (lock) {
       return workflows.get(key(namespace, name));

@@ -12,6 +12,7 @@ import com.crd.workflow.observe.Mirror;
 import com.crd.workflow.observe.Reflector;
 import com.crd.workflow.metrics.HealthServer;
 import com.crd.workflow.metrics.Metrics;
+import com.crd.workflow.ui.WebView;
 import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.time.Clock;
@@ -46,6 +47,12 @@ public final class Operator {
   /** The observed Workflows, as the API server last reported them. */
   public Mirror mirror() {
     return mirror;
+  }
+
+  /** The web view on the metrics port, fed by the reconciler's last observation; null when off. */
+  /** The web view reads the mirror: no API call per page view. */
+  private WebView ui() {
+    return settings.ui() ? new WebView(mirror::workflows, mirror::attempts, Clock.systemUTC()) : null;
   }
 
   /** Runs until SIGTERM (or {@link #stop()}); returns the process exit code. */
@@ -83,11 +90,12 @@ public final class Operator {
         applier, metrics, clock, loop::wakeIn);
     if (settings.metricsPort() >= 0) {
       try {
-        health = new HealthServer(settings.metricsPort(), metrics, this::notReady, this::readyText);
+        health = new HealthServer(settings.metricsPort(), metrics, this::notReady, this::readyText,
+            ui());
       } catch (java.net.BindException e) {
         // A second instance on one machine must still reconcile; probes on the configured port
         // will fail and show the conflict.
-        health = new HealthServer(0, metrics, this::notReady, this::readyText);
+        health = new HealthServer(0, metrics, this::notReady, this::readyText, ui());
         Log.error("metrics port in use, serving on another port instead",
             "wanted", settings.metricsPort(), "port", health.port());
       }

@@ -38,6 +38,7 @@ public final class Reconciler {
   private final Map<String, Instant> timers = new HashMap<>();
   private volatile long lastSuccessNanos;
   private volatile String lastError = "no tick has run yet";
+  // What the last tick listed, for the web view (read-only; replaced whole on each tick).
 
   public Reconciler(Mirror mirror, BooleanSupplier synced, Applier applier, Metrics metrics,
       Clock clock, Consumer<Duration> wakeIn) {

@@ -26,7 +26,8 @@ public record Settings(
     String identity,
     Duration resyncPeriod,
     double kubeApiQps,
-    int kubeApiBurst) {
+    int kubeApiBurst,
+    boolean ui) {
 
   /** Thrown for a bad flag or value; the message is for the user. */
   public static final class BadFlag extends Exception {
@@ -50,13 +51,17 @@ public record Settings(
       new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"),
       new Flag("resync-period", "RESYNC_PERIOD", "10m", "re-list everything this often, as a safety net under the watches"),
       new Flag("kube-api-qps", "KUBE_API_QPS", "20", "API requests per second (lists and writes; watches excluded); 0 = no limit"),
-      new Flag("kube-api-burst", "KUBE_API_BURST", "30", "API requests allowed in a burst above --kube-api-qps"));
+      new Flag("kube-api-burst", "KUBE_API_BURST", "30", "API requests allowed in a burst above --kube-api-qps"),
+      new Flag("ui", "UI_ENABLED", "true", "serve the read-only web view on the metrics port under /ui/"));
 
   public static String usage() {
     StringBuilder b = new StringBuilder("""
         Usage: workflow-operator [run] [flags]
                workflow-operator lint FILE...   validate Workflow manifests offline
-               workflow-operator plan FILE      print the execution waves of a Workflow
+               workflow-operator plan FILE [--format=text|svg|dot|mermaid]
+                                                print or draw the DAG of a Workflow
+               workflow-operator get [-n NS] NAME [--watch]   a workflow as a tree, live
+               workflow-operator list [-A | -n NS]             workflows, like kubectl get wf
                workflow-operator help | version
 
         Flags (each may also be set through its environment variable):
@@ -92,7 +97,8 @@ public record Settings(
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
-      } else if (name.equals("leader-elect") && (rest.isEmpty() || rest.get(0).startsWith("--"))) {
+      } else if ((name.equals("leader-elect") || name.equals("ui"))
+          && (rest.isEmpty() || rest.get(0).startsWith("--"))) {
         value = "true";
       } else if (rest.isEmpty()) {
         throw new BadFlag("flag --" + name + " needs a value");
@@ -116,7 +122,8 @@ public record Settings(
         kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env),
         duration("resync-period", values.get("resync-period")),
         nonNegative("kube-api-qps", values.get("kube-api-qps")),
-        (int) Math.max(1, nonNegative("kube-api-burst", values.get("kube-api-burst"))));
+        (int) Math.max(1, nonNegative("kube-api-burst", values.get("kube-api-burst"))),
+        bool("ui", values.get("ui")));
   }
 
   /** KUBECONFIG may list several files, like kubectl's: the first one that exists is used. */

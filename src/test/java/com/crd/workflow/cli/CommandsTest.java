@@ -210,7 +210,7 @@ class CommandsTest {
   @DisplayName("plan takes exactly one file")
   void planTakesOneFile() {
     Result r = plan("examples/diamond.yaml", "examples/chain.yaml");
-    assertEquals(List.of("usage: workflow-operator plan FILE"), r.lines());
+    assertEquals(List.of(Commands.PLAN_USAGE), r.lines());
     assertEquals(2, r.code());
   }
 

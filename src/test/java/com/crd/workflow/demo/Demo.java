@@ -3,7 +3,13 @@ package com.crd.workflow.demo;
 import com.crd.workflow.Log;
 import com.crd.workflow.core.Names;
 import com.crd.workflow.core.Phase;
+import com.crd.workflow.core.StepState;
+import com.crd.workflow.core.Validation;
+import com.crd.workflow.core.WorkflowSpec;
+import com.crd.workflow.core.render.States;
+import com.crd.workflow.core.render.Text;
 import com.crd.workflow.fakeapi.FakeApiServer;
+import com.crd.workflow.kube.Convert;
 import com.crd.workflow.kube.Json;
 import com.crd.workflow.kube.KubeApi;
 import com.crd.workflow.kube.Paths;
@@ -17,6 +23,8 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.util.Config;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,8 +50,12 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code workflow.crd.com/expected-status} annotation.
  *
  * <pre>
- * java -cp CLASSPATH com.crd.workflow.demo.Demo [FILE...]   (default: examples/*.yaml)
+ * java [-Ddemo.keep=1] -cp CLASSPATH com.crd.workflow.demo.Demo [FILE...]   (default: examples/*.yaml)
  * </pre>
+ *
+ * Each workflow's waves are printed before it runs, and the operator's web view is served on a
+ * free port (its URL is printed); with {@code demo.keep} set the simulated cluster stays up for
+ * {@code $DEMO_KEEP_SECONDS} (600) after the summary so a person can look at it.
  *
  * Exit code 0 when every workflow ended in its expected status (a workflow without the
  * annotation only has to finish), 1 otherwise, including bad input and the overall deadline.
@@ -55,13 +67,32 @@ public final class Demo {
   private static final Duration POLL = Duration.ofMillis(500);
 
   private final Duration deadline;
+  private final Duration keep;
+  private final boolean colour;
+  private volatile String uiUrl;
 
   public Demo() {
     this(DEFAULT_DEADLINE);
   }
 
   Demo(Duration deadline) {
+    this(deadline, Duration.ZERO, false);
+  }
+
+  /**
+   * @param keep how long the simulated cluster stays up after the summary, so a person can open
+   *     the web view or run {@code get}/{@code list} against it; zero: stop at once
+   * @param colour colour the states (only for a terminal: logs and pipes get plain text)
+   */
+  Demo(Duration deadline, Duration keep, boolean colour) {
     this.deadline = deadline;
+    this.keep = keep;
+    this.colour = colour;
+  }
+
+  /** The web view's address once the demo's operator serves it, else null. */
+  String uiUrl() {
+    return uiUrl;
   }
 
   public static void main(String[] args) {
@@ -78,7 +109,13 @@ public final class Demo {
         System.exit(1);
       }
     }
-    System.exit(new Demo().run(files, System.out));
+    // make demo KEEP=1: keep the simulated cluster up for DEMO_KEEP_SECONDS (default 600).
+    String keepFlag = System.getProperty("demo.keep", "");
+    Duration keep = keepFlag.isEmpty() || keepFlag.equals("0") ? Duration.ZERO
+        : Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("DEMO_KEEP_SECONDS", "600")));
+    boolean terminal = System.console() != null && System.getenv("NO_COLOR") == null
+        && !"dumb".equals(System.getenv("TERM"));
+    System.exit(new Demo(DEFAULT_DEADLINE, keep, terminal).run(files, System.out));
   }
 
   /** {@code dir/*.yaml}, sorted, so runs print in the same order everywhere. */
@@ -150,8 +187,9 @@ public final class Demo {
       kubeconfig = server.writeKubeconfig(Files.createTempFile("demo-kubeconfig", ".yaml"));
       // --namespaces as well, so a WATCH_NAMESPACES in the caller's environment cannot hide
       // the demo namespace from the operator.
+      int port = freePort();
       Settings settings = Settings.parse(new String[] {"--kubeconfig", kubeconfig.toString(),
-          "--tick-period", "2s", "--metrics-port", "-1", "--leader-elect=false",
+          "--tick-period", "2s", "--metrics-port", String.valueOf(port), "--leader-elect=false",
           "--log-level", "warn", "--namespaces", NAMESPACE}, System::getenv);
       // The operator's Log is global and only Main configures it; without this its per-action
       // info lines would drown the progress below.
@@ -174,6 +212,9 @@ public final class Demo {
       out.println("API server: " + server.url() + " (simulated)");
       out.println("operator:   running in-process, tick period 2s, leader election off,"
           + " log level warn (its warnings go to stderr)");
+      uiUrl = "http://127.0.0.1:" + port + "/ui/";
+      out.println("web view:   " + uiUrl + " (open it in a browser; make demo KEEP=1 keeps it up"
+          + " after the run)");
       out.println();
       for (Example e : examples) {
         JsonObject body = e.object().deepCopy();
@@ -188,9 +229,14 @@ public final class Demo {
         }
         out.println("applied " + NAMESPACE + "/" + e.name() + " from " + e.file() + "; expecting "
             + (e.expected() == null ? "it to finish" : e.expected().name()));
+        out.print(dag(e).indent(4));
       }
       out.println();
-      return watch(api, examples, operatorThread, crash, out);
+      int code = watch(api, examples, operatorThread, crash, out);
+      if (!keep.isZero()) {
+        keepUp(kubeconfig, examples.get(0).name(), operatorThread, out);
+      }
+      return code;
     } catch (Settings.BadFlag | IOException e) {
       out.println("demo: cannot start: " + e.getMessage());
       return 1;
@@ -210,6 +256,56 @@ public final class Demo {
         kubeconfig.toFile().delete();
       }
       Log.configure(Log.Level.INFO, false); // Log's own defaults, for whoever runs next in this JVM
+    }
+  }
+
+  /** The waves the workflow will run in (what {@code plan} prints), or why it cannot run. */
+  static String dag(Example e) {
+    try {
+      WorkflowSpec spec = Convert.spec(Json.at(e.object(), "spec"));
+      List<String> problems = Validation.problems(spec);
+      return problems.isEmpty() ? Text.waves(e.name(), spec)
+          : "workflow " + e.name() + " is invalid: " + String.join("; ", problems) + "\n";
+    } catch (Exception ex) {
+      return "workflow " + e.name() + " is invalid: " + ex.getMessage() + "\n";
+    }
+  }
+
+  /** A step state, coloured like get and the web view on a terminal; as is elsewhere. */
+  private String paint(String state) {
+    if (!colour) {
+      return state;
+    }
+    try {
+      return "\u001b[" + States.ansi(StepState.valueOf(state)) + "m" + state + "\u001b[0m";
+    } catch (IllegalArgumentException unknown) {
+      return state;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Keeps the simulated cluster and the operator up so a person can look (make demo KEEP=1). */
+  private void keepUp(Path kubeconfig, String example, Thread operatorThread, PrintStream out) {
+    out.println();
+    out.println("The simulated cluster stays up for " + keep.toSeconds() + "s (Ctrl-C ends it sooner):");
+    out.println("  web view:  " + uiUrl);
+    out.println("  terminal:  make build && KUBECONFIG=" + kubeconfig
+        + " java -jar target/workflow-operator.jar get -n " + NAMESPACE + " " + example);
+    out.println("             (or: list -n " + NAMESPACE + ")");
+    out.flush();
+    long until = System.nanoTime() + keep.toNanos();
+    while (System.nanoTime() < until && operatorThread.isAlive()) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -302,7 +398,7 @@ public final class Demo {
             if (state != null && !was.equals(state)) {
               String why = o.stepMessages().get(step);
               (state.equals("Running") ? started : finished).add(String.format(
-                  "%10s %-" + keyWidth + "s  %s -> %s%s", "", e.name() + "/" + step, was, state,
+                  "%10s %-" + keyWidth + "s  %s -> %s%s", "", e.name() + "/" + step, was, paint(state),
                   why == null ? "" : " (" + why + ")"));
             }
           }

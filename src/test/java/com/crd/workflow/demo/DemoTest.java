@@ -84,6 +84,46 @@ class DemoTest {
     assertTrue(r.out().contains("OK: all " + examples.size() + " workflows reached their expected status."),
         r.out());
     assertFalse(r.out().contains("\u001b"), "plain text for CI logs, no terminal codes");
+    // Each workflow's DAG, as plan prints it, before it runs.
+    assertTrue(r.out().contains("""
+            workflow diamond: 4 steps, maxStepTimeout 60s
+              wave 1: a
+              wave 2: b, c
+              wave 3: d
+        """), r.out());
+    assertTrue(r.out().indexOf("wave 3: d") < r.out().indexOf("diamond/a"), "the DAG comes before the run");
+    assertTrue(Pattern.compile("(?m)^web view: +http://127\\.0\\.0\\.1:\\d+/ui/ ").matcher(r.out()).find(), r.out());
+  }
+
+  @Test
+  @Timeout(60)
+  @DisplayName("KEEP: after the summary the cluster stays up and the printed web view shows the finished workflow")
+  void keepsTheClusterUp(@TempDir Path dir) throws Exception {
+    Path file = workflow(dir, "quick", "Completed", 30, "sleep 1");
+    Demo demo = new Demo(Duration.ofSeconds(30), Duration.ofSeconds(6), false);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    java.util.concurrent.CompletableFuture<Integer> code =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> demo.run(List.of(file), out));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40))
+        .until(() -> bytes.toString(StandardCharsets.UTF_8).contains("stays up for 6s"));
+    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(demo.uiUrl() + "wf/demo/quick")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<tr data-step=\"only\" data-state=\"Succeeded\">"), page.body());
+    assertFalse(code.isDone(), "still up");
+    assertEquals(0, code.get(30, java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  @Test
+  @Timeout(30)
+  @DisplayName("on a terminal the states are coloured")
+  void colourOnTerminal(@TempDir Path dir) throws Exception {
+    Path file = workflow(dir, "tinted", "Completed", 30, "true");
+    Run r = demo(new Demo(Duration.ofSeconds(20), Duration.ZERO, true), List.of(file));
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().contains("\u001b[32mSucceeded\u001b[0m"), r.out());
   }
 
   @Test

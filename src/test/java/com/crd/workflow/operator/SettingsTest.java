@@ -42,6 +42,17 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("the web view is on by default; --ui=false, --ui false or UI_ENABLED=false turn it off")
+  void uiFlag() throws Exception {
+    assertTrue(parse(Map.of()).ui());
+    assertFalse(parse(Map.of(), "--ui=false").ui());
+    assertFalse(parse(Map.of(), "--ui", "false").ui());
+    assertFalse(parse(Map.of("UI_ENABLED", "false")).ui());
+    assertTrue(parse(Map.of("UI_ENABLED", "false"), "--ui").ui());
+    assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--ui=maybe"));
+  }
+
+  @Test
   @DisplayName("--namespace and WATCH_NAMESPACE are accepted as the operator-sdk spells them")
   void namespaceAliases() throws Exception {
     assertEquals(List.of("a"), parse(Map.of("WATCH_NAMESPACE", "a")).namespaces());

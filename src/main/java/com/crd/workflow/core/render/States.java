@@ -1,0 +1,34 @@
+package com.crd.workflow.core.render;
+
+import com.crd.workflow.core.StepState;
+
+/** One symbol and one colour per step state, shared by the terminal, SVG and web views. */
+public final class States {
+  private States() {}
+
+  /** @param state null for a name that is not a step (a missing dependency) */
+  public static String symbol(StepState state, boolean unicode) {
+    if (state == null) {
+      return "?";
+    }
+    return switch (state) {
+      case Waiting -> unicode ? "\u25cb" : ".";
+      case Running -> unicode ? "\u25cf" : "*";
+      case Succeeded -> unicode ? "\u2714" : "+";
+      case Failed -> unicode ? "\u2716" : "x";
+    };
+  }
+
+  /** ANSI SGR colour code for a terminal. */
+  public static String ansi(StepState state) {
+    if (state == null) {
+      return "33";
+    }
+    return switch (state) {
+      case Waiting -> "90";
+      case Running -> "34";
+      case Succeeded -> "32";
+      case Failed -> "31";
+    };
+  }
+}

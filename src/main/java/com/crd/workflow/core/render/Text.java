@@ -1,0 +1,22 @@
+package com.crd.workflow.core.render;
+
+import com.crd.workflow.core.Waves;
+import com.crd.workflow.core.WorkflowSpec;
+import java.util.List;
+
+/** The waves of a valid spec as plain text: what {@code plan} prints. */
+public final class Text {
+  private Text() {}
+
+  public static String waves(String name, WorkflowSpec spec) {
+    StringBuilder b = new StringBuilder();
+    b.append("workflow ").append(name).append(": ").append(spec.steps().size())
+        .append(spec.steps().size() == 1 ? " step" : " steps").append(", maxStepTimeout ")
+        .append(spec.unlimited() ? "unlimited" : spec.maxStepTimeout() + "s").append('\n');
+    List<List<String>> waves = Waves.of(spec);
+    for (int i = 0; i < waves.size(); i++) {
+      b.append("  wave ").append(i + 1).append(": ").append(String.join(", ", waves.get(i))).append('\n');
+    }
+    return b.toString();
+  }
+}
