@@ -45,7 +45,8 @@ public final class Convert {
     return new Workflow(Json.str(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
         Json.str(o, "metadata", "uid"), Json.strings(o, "metadata", "labels"),
         Json.num(o, 0, "metadata", "generation"), Json.str(o, "metadata", "resourceVersion"),
-        Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status);
+        Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status,
+        time(Json.str(o, "metadata", "creationTimestamp")));
   }
 
   static final class BadSpec extends Exception {
@@ -88,9 +89,59 @@ public final class Convert {
         throw new BadSpec(at + " must be an object");
       }
       steps.add(new Step(string(s, "stepName", at), string(s, "image", at),
-          strings(s, "command", at), strings(s, "dependsOn", at)));
+          strings(s, "command", at), strings(s, "dependsOn", at),
+          fields(s, Step.CONTAINER_FIELDS, at)));
     }
-    return new WorkflowSpec(timeout, steps);
+    Long parallelism = null;
+    JsonElement par = spec.get("parallelism");
+    if (par != null && !par.isJsonNull()) {
+      try {
+        parallelism = par.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+      } catch (RuntimeException e) {
+        throw new BadSpec("spec.parallelism must be an integer, got " + par);
+      }
+    }
+    return new WorkflowSpec(timeout, steps,
+        fields(spec, "stepDefaults", WorkflowSpec.DEFAULT_FIELDS),
+        podTemplate(spec), parallelism, string(spec, "queueName", "spec"));
+  }
+
+  /** The listed fields of an object as plain data; absent and null fields are left out. */
+  private static java.util.Map<String, Object> fields(JsonObject o, List<String> names, String at)
+      throws BadSpec {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (String n : names) {
+      JsonElement e = o.get(n);
+      if (e != null && !e.isJsonNull()) {
+        out.put(n, Json.toData(e));
+      }
+    }
+    return out;
+  }
+
+  private static java.util.Map<String, Object> fields(JsonObject spec, String key, List<String> names)
+      throws BadSpec {
+    JsonElement e = spec.get(key);
+    if (e == null || e.isJsonNull()) {
+      return java.util.Map.of();
+    }
+    if (!(e instanceof JsonObject o)) {
+      throw new BadSpec("spec." + key + " must be an object");
+    }
+    return fields(o, names, "spec." + key);
+  }
+
+  private static java.util.Map<String, Object> podTemplate(JsonObject spec) throws BadSpec {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(
+        fields(spec, "podTemplate", WorkflowSpec.POD_FIELDS));
+    if (spec.get("podTemplate") instanceof JsonObject pt && pt.get("metadata") instanceof JsonObject m) {
+      java.util.Map<String, Object> meta = fields(m, List.of("labels", "annotations"),
+          "spec.podTemplate.metadata");
+      if (!meta.isEmpty()) {
+        out.put("metadata", meta);
+      }
+    }
+    return out;
   }
 
   private static String string(JsonObject o, String key, String at) throws BadSpec {
@@ -257,7 +308,24 @@ public final class Convert {
         propagated == null || propagated.isEmpty() ? List.of() : List.of(propagated.split(",")),
         phase, reason,
         time(Json.str(o, "metadata", "creationTimestamp")), time(Json.str(o, "status", "startTime")),
-        finished, Json.at(o, "metadata", "deletionTimestamp") != null);
+        finished, Json.at(o, "metadata", "deletionTimestamp") != null,
+        suspended(o), resumedAt(o));
+  }
+
+  /** {@code spec.suspend: true}: a queue such as Kueue holds the Job; no pod runs. */
+  static boolean suspended(JsonObject job) {
+    JsonElement s = Json.at(job, "spec", "suspend");
+    return s instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean();
+  }
+
+  /** When the Job controller saw it resumed: its Suspended condition turned False. */
+  static Instant resumedAt(JsonObject job) {
+    for (JsonObject c : Json.objects(job, "status", "conditions")) {
+      if ("Suspended".equals(Json.str(c, "type")) && "False".equals(Json.str(c, "status"))) {
+        return time(Json.str(c, "lastTransitionTime"));
+      }
+    }
+    return null;
   }
 
   static Instant time(String s) {

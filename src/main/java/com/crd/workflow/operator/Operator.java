@@ -69,7 +69,8 @@ public final class Operator {
         ? new Leadership(new KubeApi(client, null), settings, this::leaderChanged) : null;
     Applier applier = new Applier(api, clock, new EventRecorder(api, clock, settings.identity()),
         () -> !stopping && (leadership == null || leadership.leading()));
-    reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces());
+    reconciler = new Reconciler(api, applier, metrics, clock, settings.namespaces(),
+        settings.maxRunningSteps());
     if (settings.metricsPort() >= 0) {
       try {
         health = new HealthServer(settings.metricsPort(), metrics, this::notReady);

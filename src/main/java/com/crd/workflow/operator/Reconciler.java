@@ -2,6 +2,7 @@ package com.crd.workflow.operator;
 
 import com.crd.workflow.Log;
 import com.crd.workflow.core.Action;
+import com.crd.workflow.core.Capacity;
 import com.crd.workflow.core.Names;
 import com.crd.workflow.core.ObservedJob;
 import com.crd.workflow.core.Plan;
@@ -29,10 +30,18 @@ public final class Reconciler {
   private final Metrics metrics;
   private final Clock clock;
   private final List<String> namespaces;
+  private final Integer maxRunningSteps;
   private volatile long lastSuccessNanos;
   private volatile String lastError = "no tick has run yet";
 
   public Reconciler(KubeApi api, Applier applier, Metrics metrics, Clock clock, List<String> namespaces) {
+    this(api, applier, metrics, clock, namespaces, null);
+  }
+
+  /** @param maxRunningSteps the cap on active step Jobs across all workflows; null = none */
+  public Reconciler(KubeApi api, Applier applier, Metrics metrics, Clock clock,
+      List<String> namespaces, Integer maxRunningSteps) {
+    this.maxRunningSteps = maxRunningSteps;
     this.api = api;
     this.applier = applier;
     this.metrics = metrics;
@@ -73,9 +82,12 @@ public final class Reconciler {
       plans = new ArrayList<>();
       List<String> planErrors = new ArrayList<>();
       Map<String, List<ObservedJob>> byOwner = Planner.byOwner(jobs);
+      Map<String, Integer> mayStart = maxRunningSteps == null ? Map.of()
+          : Capacity.mayStart(workflows.values(), jobs, clock.instant(), maxRunningSteps);
       for (Workflow wf : workflows.values()) {
         try {
-          plans.add(Planner.plan(wf, Planner.jobsOf(wf, byOwner), clock.instant()));
+          plans.add(Planner.plan(wf, Planner.jobsOf(wf, byOwner), clock.instant(),
+              mayStart.getOrDefault(wf.key(), Integer.MAX_VALUE)));
         } catch (RuntimeException e) { // an object no real API server would return: skip only it
           planErrors.add(wf.key() + ": cannot plan: " + e);
         }

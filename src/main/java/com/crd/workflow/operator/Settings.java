@@ -23,7 +23,8 @@ public record Settings(
     Log.Level logLevel,
     boolean jsonLogs,
     String kubeconfig,
-    String identity) {
+    String identity,
+    Integer maxRunningSteps) {
 
   /** Thrown for a bad flag or value; the message is for the user. */
   public static final class BadFlag extends Exception {
@@ -44,7 +45,8 @@ public record Settings(
       new Flag("lease-duration", "LEASE_DURATION", "15s", "how long a lease holds without renewal"),
       new Flag("log-level", "LOG_LEVEL", "info", "debug, info, warn or error"),
       new Flag("log-format", "LOG_FORMAT", "text", "text or json"),
-      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"));
+      new Flag("kubeconfig", "KUBECONFIG", "", "kubeconfig file; default: ~/.kube/config, else in-cluster"),
+      new Flag("max-running-steps", "MAX_RUNNING_STEPS", "", "cap on running step Jobs across all workflows; empty = unlimited"));
 
   public static String usage() {
     StringBuilder b = new StringBuilder("""
@@ -107,7 +109,19 @@ public record Settings(
         bool("leader-elect", values.get("leader-elect")), values.get("lease-name"), leaseNs,
         leaseDuration(values.get("lease-duration")),
         level(values.get("log-level")), format(values.get("log-format")),
-        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env));
+        kubeconfig.isEmpty() ? null : firstKubeconfig(kubeconfig), identity(env),
+        maxRunningSteps(values.get("max-running-steps")));
+  }
+
+  private static Integer maxRunningSteps(String v) throws BadFlag {
+    if (v.isBlank()) {
+      return null;
+    }
+    int n = integer("max-running-steps", v);
+    if (n < 1) {
+      throw new BadFlag("--max-running-steps must be at least 1, got " + v);
+    }
+    return n;
   }
 
   /** KUBECONFIG may list several files, like kubectl's: the first one that exists is used. */
