@@ -5,7 +5,7 @@ MVN ?= mvn -B -ntp
 JAR := target/workflow-operator.jar
 ARGS ?=
 
-.PHONY: help build test demo bench run install-crd lint
+.PHONY: help build test demo bench run install-crd lint crd
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,6 +25,10 @@ demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch exam
 bench: ## time the planning part of a tick for clusters of 100 to 5000 workflows (prints numbers)
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.PlannerBench
+
+crd: ## regenerate the Container/PodSpec schema parts of crd/workflow.yaml from client-java's models
+	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
+	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.crd.CrdSchemas crd/workflow.yaml
 
 install-crd: ## apply the Workflow CRD to the current kube context
 	kubectl apply -f crd/workflow.yaml

@@ -34,6 +34,7 @@ public final class Commands {
 
   static List<Doc> read(String file) {
     List<Doc> docs = new ArrayList<>();
+    List<Doc> otherKinds = new ArrayList<>();
     String text;
     try {
       text = Files.readString(Path.of(file));
@@ -66,7 +67,7 @@ public final class Commands {
         String api = Json.str(obj, "apiVersion");
         String expected = Names.GROUP + "/" + Names.VERSION;
         if (!Names.KIND.equals(kind) || !expected.equals(api)) {
-          docs.add(new Doc(file, null, null, where + " is " + api + " " + kind + ", not "
+          otherKinds.add(new Doc(file, null, null, where + " is " + api + " " + kind + ", not "
               + expected + " " + Names.KIND));
           continue;
         }
@@ -84,6 +85,10 @@ public final class Commands {
     } catch (YAMLException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("invalid YAML");
       return List.of(new Doc(file, null, null, "invalid YAML: " + first));
+    }
+    // Objects a Workflow needs (a Secret, a ConfigMap) may share its file; alone, they are a mistake.
+    if (docs.stream().noneMatch(d -> d.error() == null)) {
+      docs.addAll(otherKinds);
     }
     if (docs.isEmpty()) {
       docs.add(new Doc(file, null, null, "no Workflow in file"));

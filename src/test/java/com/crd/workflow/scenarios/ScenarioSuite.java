@@ -282,13 +282,20 @@ public abstract class ScenarioSuite {
     Map<String, String> expected = new HashMap<>();
     try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
       for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        Object yaml = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
-            new org.yaml.snakeyaml.LoaderOptions())).load(java.nio.file.Files.readString(f));
-        JsonObject wf = new com.google.gson.Gson().toJsonTree(yaml).getAsJsonObject();
-        Json.obj(wf, "metadata").addProperty("namespace", ns);
-        expected.put(Json.str(wf, "metadata", "name"),
-            Json.str(wf, "metadata", "annotations", "workflow.crd.com/expected-status"));
-        wfs.create(wf);
+        for (Object yaml : new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+            new org.yaml.snakeyaml.LoaderOptions())).loadAll(java.nio.file.Files.readString(f))) {
+          JsonObject o = new com.google.gson.Gson().toJsonTree(yaml).getAsJsonObject();
+          Json.obj(o, "metadata").addProperty("namespace", ns);
+          if (!"Workflow".equals(Json.str(o, "kind"))) {
+            // A Secret, ConfigMap or ServiceAccount the example's steps use: created first.
+            String plural = Json.str(o, "kind").toLowerCase() + "s";
+            cluster.api().create("/api/v1/namespaces/" + ns + "/" + plural, o);
+            continue;
+          }
+          expected.put(Json.str(o, "metadata", "name"),
+              Json.str(o, "metadata", "annotations", "workflow.crd.com/expected-status"));
+          wfs.create(o);
+        }
       }
     }
     assertTrue(expected.size() >= 4, "examples: " + expected);
