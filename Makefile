@@ -12,7 +12,7 @@ help: ## list targets
 
 build: $(JAR) ## build the runnable jar (target/workflow-operator.jar)
 
-$(JAR): pom.xml $(shell find src/main -type f)
+$(JAR): pom.xml crd/workflow.yaml $(shell find src/main -type f)
 	$(MVN) -q -DskipTests package
 
 test: ## run every test (unit, property, CRD/CEL, manifests, in-process scenarios)

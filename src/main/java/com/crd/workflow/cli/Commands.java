@@ -96,13 +96,18 @@ public final class Commands {
     return docs;
   }
 
-  /** Problems of one Workflow document: parsing first, then the operator's validation. */
+  /**
+   * Problems of one Workflow document: fields the CRD does not know (which the API server would
+   * drop without a word), then parsing, then the operator's validation.
+   */
   static List<String> problems(Doc d) {
+    List<String> problems = new ArrayList<>(Strict.unknownFields(Json.toData(d.object())));
     try {
-      return Validation.problems(Convert.spec(Json.at(d.object(), "spec")));
+      problems.addAll(Validation.problems(Convert.spec(Json.at(d.object(), "spec"))));
     } catch (Exception e) {
-      return List.of(e.getMessage());
+      problems.add(e.getMessage());
     }
+    return problems;
   }
 
   public static int lint(List<String> files, PrintStream out) {
@@ -156,10 +161,25 @@ public final class Commands {
         throw new IllegalStateException(e); // problems() already parsed it
       }
       out.println("workflow " + d.name() + ": " + spec.steps().size() + (spec.steps().size() == 1 ? " step" : " steps") + ", maxStepTimeout "
-          + (spec.unlimited() ? "unlimited" : spec.maxStepTimeout() + "s"));
+          + (spec.unlimited() ? "unlimited" : spec.maxStepTimeout() + "s")
+          + (spec.parallelism() == null ? "" : ", parallelism " + spec.parallelism())
+          + (spec.queueName() == null ? "" : ", Kueue queue " + spec.queueName()));
       List<List<String>> waves = Waves.of(spec);
       for (int i = 0; i < waves.size(); i++) {
-        out.println("  wave " + (i + 1) + ": " + String.join(", ", waves.get(i)));
+        boolean limited = spec.parallelism() != null && waves.get(i).size() > spec.parallelism();
+        out.println("  wave " + (i + 1) + ": " + String.join(", ", waves.get(i))
+            + (limited ? " (" + spec.parallelism() + " at a time, in this order)" : ""));
+      }
+      boolean shaped = !spec.podTemplate().isEmpty() || !spec.stepDefaults().isEmpty()
+          || spec.steps().stream().anyMatch(st -> !st.container().isEmpty());
+      if (shaped) {
+        out.println("  pods: " + PodSummary.pod(spec.podTemplate()));
+        for (com.crd.workflow.core.Step st : spec.steps()) {
+          String c = PodSummary.container(spec.containerOf(st));
+          if (!c.isEmpty()) {
+            out.println("  step " + st.stepName() + ": " + c);
+          }
+        }
       }
     }
     return worst;
