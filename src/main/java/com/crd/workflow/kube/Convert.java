@@ -18,7 +18,9 @@ import com.google.gson.JsonPrimitive;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** API JSON to core records and back: the only place that knows the wire shapes. */
 public final class Convert {
@@ -90,7 +92,7 @@ public final class Convert {
       }
       steps.add(new Step(string(s, "stepName", at), string(s, "image", at),
           strings(s, "command", at), strings(s, "dependsOn", at),
-          fields(s, Step.CONTAINER_FIELDS, at)));
+          fields(s, Step.CONTAINER_FIELDS)));
     }
     Long parallelism = null;
     JsonElement par = spec.get("parallelism");
@@ -107,9 +109,8 @@ public final class Convert {
   }
 
   /** The listed fields of an object as plain data; absent and null fields are left out. */
-  private static java.util.Map<String, Object> fields(JsonObject o, List<String> names, String at)
-      throws BadSpec {
-    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+  private static Map<String, Object> fields(JsonObject o, List<String> names) {
+    Map<String, Object> out = new LinkedHashMap<>();
     for (String n : names) {
       JsonElement e = o.get(n);
       if (e != null && !e.isJsonNull()) {
@@ -119,24 +120,23 @@ public final class Convert {
     return out;
   }
 
-  private static java.util.Map<String, Object> fields(JsonObject spec, String key, List<String> names)
+  private static Map<String, Object> fields(JsonObject spec, String key, List<String> names)
       throws BadSpec {
     JsonElement e = spec.get(key);
     if (e == null || e.isJsonNull()) {
-      return java.util.Map.of();
+      return Map.of();
     }
     if (!(e instanceof JsonObject o)) {
       throw new BadSpec("spec." + key + " must be an object");
     }
-    return fields(o, names, "spec." + key);
+    return fields(o, names);
   }
 
-  private static java.util.Map<String, Object> podTemplate(JsonObject spec) throws BadSpec {
-    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(
+  private static Map<String, Object> podTemplate(JsonObject spec) throws BadSpec {
+    Map<String, Object> out = new LinkedHashMap<>(
         fields(spec, "podTemplate", WorkflowSpec.POD_FIELDS));
     if (spec.get("podTemplate") instanceof JsonObject pt && pt.get("metadata") instanceof JsonObject m) {
-      java.util.Map<String, Object> meta = fields(m, List.of("labels", "annotations"),
-          "spec.podTemplate.metadata");
+      Map<String, Object> meta = fields(m, List.of("labels", "annotations"));
       if (!meta.isEmpty()) {
         out.put("metadata", meta);
       }
