@@ -6,14 +6,14 @@ JAR := target/workflow-operator.jar
 ARGS ?=
 KEEP ?=
 
-.PHONY: help build test demo bench bench-scale run install-crd lint
+.PHONY: help build test demo bench bench-scale run install-crd lint crd
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 build: $(JAR) ## build the runnable jar (target/workflow-operator.jar)
 
-$(JAR): pom.xml $(shell find src/main -type f)
+$(JAR): pom.xml crd/workflow.yaml $(shell find src/main -type f)
 	$(MVN) -q -DskipTests package
 
 test: ## run every test (unit, property, CRD/CEL, manifests, in-process scenarios); ends with what was skipped and why
@@ -33,6 +33,10 @@ N ?= 1000,10000
 bench-scale: build ## the operator jar against N converged workflows x 10 steps (N=10000): CPU, LISTs, reaction, memory
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -Xmx8g -Dsun.net.httpserver.nodelay=true -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.ScaleBench $(N)
+
+crd: ## regenerate the Container/PodSpec schema parts of crd/workflow.yaml from client-java's models
+	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
+	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.crd.CrdSchemas crd/workflow.yaml
 
 install-crd: ## apply the Workflow CRD to the current kube context
 	kubectl apply -f crd/workflow.yaml

@@ -40,6 +40,7 @@ public final class Commands {
 
   static List<Doc> read(String file) {
     List<Doc> docs = new ArrayList<>();
+    List<Doc> otherKinds = new ArrayList<>();
     String text;
     try {
       text = Files.readString(Path.of(file));
@@ -72,7 +73,7 @@ public final class Commands {
         String api = Json.str(obj, "apiVersion");
         String expected = Names.GROUP + "/" + Names.VERSION;
         if (!Names.KIND.equals(kind) || !expected.equals(api)) {
-          docs.add(new Doc(file, null, null, where + " is " + api + " " + kind + ", not "
+          otherKinds.add(new Doc(file, null, null, where + " is " + api + " " + kind + ", not "
               + expected + " " + Names.KIND));
           continue;
         }
@@ -91,19 +92,28 @@ public final class Commands {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("invalid YAML");
       return List.of(new Doc(file, null, null, "invalid YAML: " + first));
     }
+    // Objects a Workflow needs (a Secret, a ConfigMap) may share its file; alone, they are a mistake.
+    if (docs.stream().noneMatch(d -> d.error() == null)) {
+      docs.addAll(otherKinds);
+    }
     if (docs.isEmpty()) {
       docs.add(new Doc(file, null, null, "no Workflow in file"));
     }
     return docs;
   }
 
-  /** Problems of one Workflow document: parsing first, then the operator's validation. */
+  /**
+   * Problems of one Workflow document: fields the CRD does not know (which the API server would
+   * drop without a word), then parsing, then the operator's validation.
+   */
   static List<String> problems(Doc d) {
+    List<String> problems = new ArrayList<>(Strict.unknownFields(Json.toData(d.object())));
     try {
-      return Validation.problems(Convert.spec(Json.at(d.object(), "spec")));
+      problems.addAll(Validation.problems(Convert.spec(Json.at(d.object(), "spec"))));
     } catch (Exception e) {
-      return List.of(e.getMessage());
+      problems.add(e.getMessage());
     }
+    return problems;
   }
 
   public static int lint(List<String> files, PrintStream out) {
@@ -192,6 +202,17 @@ public final class Commands {
           problems.forEach(p -> out.println(d.file() + ": workflow " + d.name() + ": " + p));
         } else {
           out.print(Text.waves(d.name(), spec));
+          boolean shaped = !spec.podTemplate().isEmpty() || !spec.stepDefaults().isEmpty()
+              || spec.steps().stream().anyMatch(st -> !st.container().isEmpty());
+          if (shaped) {
+            out.println("  pods: " + PodSummary.pod(spec.podTemplate()));
+            for (com.crd.workflow.core.Step st : spec.steps()) {
+              String c = PodSummary.container(spec.containerOf(st));
+              if (!c.isEmpty()) {
+                out.println("  step " + st.stepName() + ": " + c);
+              }
+            }
+          }
         }
         continue;
       }

@@ -7,7 +7,13 @@ import java.util.Map;
 public sealed interface Action {
   String namespace();
 
-  /** Create the Job for one step. {@code activeDeadlineSeconds} is null for unlimited steps. */
+  /**
+   * Create the Job for one step. {@code activeDeadlineSeconds} is null for unlimited steps.
+   *
+   * @param container the step's Container fields, stepDefaults merged in (plain data)
+   * @param podTemplate the workflow's {@code spec.podTemplate} (plain data)
+   * @param suspend create it suspended, for a queue (Kueue) to admit
+   */
   record CreateJob(
       String namespace,
       String jobName,
@@ -17,7 +23,22 @@ public sealed interface Action {
       Step step,
       Map<String, String> labels,
       List<String> propagatedLabels,
-      Long activeDeadlineSeconds) implements Action {}
+      Long activeDeadlineSeconds,
+      Map<String, Object> container,
+      Map<String, Object> podTemplate,
+      boolean suspend) implements Action {
+    public CreateJob {
+      container = Data.frozenMap(container);
+      podTemplate = Data.frozenMap(podTemplate);
+    }
+
+    public CreateJob(String namespace, String jobName, String workflowName, String workflowUid,
+        String specHash, Step step, Map<String, String> labels, List<String> propagatedLabels,
+        Long activeDeadlineSeconds) {
+      this(namespace, jobName, workflowName, workflowUid, specHash, step, labels,
+          propagatedLabels, activeDeadlineSeconds, step.container(), Map.of(), false);
+    }
+  }
 
   /**
    * Delete a Job and (background propagation) its pods. {@code orphanOf} is the workflow uid an

@@ -39,6 +39,8 @@ public final class Events {
         case Failed -> events.add(WorkflowEvent.warning(
             s.message().startsWith("timed out") ? "StepTimedOut" : "StepFailed",
             "step " + s.name() + " " + s.message()));
+        case Queued -> events.add(WorkflowEvent.normal("StepQueued",
+            "step " + s.name() + " queued (job " + s.job() + ")"));
         case Waiting -> { }
       }
     }

@@ -26,6 +26,8 @@ public final class Names {
   public static final String LABEL_SPEC_HASH = GROUP + "/spec-hash";
   /** Which label keys came from the workflow: relabelling may remove only these. */
   public static final String ANNOTATION_PROPAGATED = GROUP + "/propagated-labels";
+  /** Kueue's label: the LocalQueue a Job is submitted to. */
+  public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
   /** The one selector that finds every Job this operator manages. */
   public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGER;
 
@@ -51,7 +53,12 @@ public final class Names {
    * list keeps the hash, while any change to a step's name, image, command (order matters),
    * dependencies or to maxStepTimeout changes it. Canonical form, one line per item:
    * {@code maxStepTimeout=<n>} then per step {@code step=<name>|image=<image>|command=<json or
-   * null>|dependsOn=<a,b>}. Strings are JSON-quoted so separators cannot collide.
+   * null>|dependsOn=<a,b>}, followed by {@code |container=<canonical JSON>} when the step sets
+   * other Container fields; then {@code stepDefaults=}, {@code podTemplate=} and
+   * {@code queueName=} lines, each only when set. Strings are JSON-quoted so separators cannot
+   * collide; appending only what is set keeps the hash of a spec that uses none of these fields
+   * what it was before they existed, so upgrading the operator restarts nothing.
+   * {@code parallelism} is left out: it changes no Job, only how many run at once.
    */
   public static String specHash(WorkflowSpec spec) {
     StringBuilder canon = new StringBuilder("maxStepTimeout=").append(spec.maxStepTimeout());
@@ -62,6 +69,18 @@ public final class Names {
           .append("|image=").append(quote(s.image()))
           .append("|command=").append(s.command() == null ? "null" : quoteAll(s.command()))
           .append("|dependsOn=").append(quoteAll(s.dependsOn().stream().distinct().sorted().toList()));
+      if (!s.container().isEmpty()) {
+        canon.append("|container=").append(Data.canonical(s.container()));
+      }
+    }
+    if (!spec.stepDefaults().isEmpty()) {
+      canon.append("\nstepDefaults=").append(Data.canonical(spec.stepDefaults()));
+    }
+    if (!spec.podTemplate().isEmpty()) {
+      canon.append("\npodTemplate=").append(Data.canonical(spec.podTemplate()));
+    }
+    if (spec.queueName() != null) {
+      canon.append("\nqueueName=").append(quote(spec.queueName()));
     }
     return sha256(canon.toString()).substring(0, 16);
   }
@@ -103,6 +122,9 @@ public final class Names {
   /** Desired labels of a step's Job: the workflow's own labels, then the operator's (which win). */
   public static Map<String, String> jobLabels(Workflow wf, String step, String specHash) {
     Map<String, String> labels = new TreeMap<>(wf.labels());
+    if (wf.spec() != null && wf.spec().queueName() != null) {
+      labels.put(LABEL_KUEUE_QUEUE, wf.spec().queueName());
+    }
     labels.putAll(operatorLabels(wf, step, specHash));
     return labels;
   }
@@ -110,7 +132,9 @@ public final class Names {
   /** The workflow's label keys that a Job carries because of it (operator keys excluded). */
   public static List<String> propagatedKeys(Workflow wf) {
     return wf.labels().keySet().stream()
-        .filter(k -> !k.equals(LABEL_MANAGED_BY) && !k.startsWith(GROUP + "/")).sorted().toList();
+        .filter(k -> !k.equals(LABEL_MANAGED_BY) && !k.startsWith(GROUP + "/")
+            && !(k.equals(LABEL_KUEUE_QUEUE) && wf.spec() != null && wf.spec().queueName() != null))
+        .sorted().toList();
   }
 
   public static Map<String, String> operatorLabels(Workflow wf, String step, String specHash) {

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param finishTime completion or failure time, else null
  * @param workflowName the name in its controller ownerReference, else null
  * @param attempts pods the Job has run or is running (at least 1): a step's attempts
+ * @param suspended {@code spec.suspend} is true: a queue (Kueue) holds it, no pod runs
+ * @param resumedAt when it was last unsuspended (its Suspended condition turned False), else null
  */
 public record ObservedJob(
     String namespace,
@@ -27,7 +29,9 @@ public record ObservedJob(
     Instant finishTime,
     boolean deleting,
     String workflowName,
-    int attempts) {
+    int attempts,
+    boolean suspended,
+    Instant resumedAt) {
 
   public enum JobPhase { RUNNING, SUCCEEDED, FAILED }
 
@@ -35,12 +39,29 @@ public record ObservedJob(
       List<String> propagatedLabels, JobPhase phase, String reason, Instant creationTime,
       Instant startTime, Instant finishTime, boolean deleting, String workflowName) {
     this(namespace, name, labels, propagatedLabels, phase, reason, creationTime, startTime,
-        finishTime, deleting, workflowName, 1);
+        finishTime, deleting, workflowName, 1, false, null);
+  }
+
+  /** A Job whose owner name and attempts do not matter to the caller. */
+  public ObservedJob(String namespace, String name, Map<String, String> labels,
+      List<String> propagatedLabels, JobPhase phase, String reason, Instant creationTime,
+      Instant startTime, Instant finishTime, boolean deleting, boolean suspended,
+      Instant resumedAt) {
+    this(namespace, name, labels, propagatedLabels, phase, reason, creationTime, startTime,
+        finishTime, deleting, null, 1, suspended, resumedAt);
   }
 
   public ObservedJob {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     propagatedLabels = propagatedLabels == null ? List.of() : List.copyOf(propagatedLabels);
+  }
+
+  /** A Job that was never suspended. */
+  public ObservedJob(String namespace, String name, Map<String, String> labels,
+      List<String> propagatedLabels, JobPhase phase, String reason, Instant creationTime,
+      Instant startTime, Instant finishTime, boolean deleting) {
+    this(namespace, name, labels, propagatedLabels, phase, reason, creationTime, startTime,
+        finishTime, deleting, null, 1, false, null);
   }
 
   public String workflowUid() {
@@ -55,8 +76,20 @@ public record ObservedJob(
     return labels.get(Names.LABEL_SPEC_HASH);
   }
 
-  /** When the step's clock started: the Job's start, or its creation if it never started. */
+  /**
+   * When the step's clock started: the Job's start (the Job controller sets it again when a queue
+   * admits a suspended Job), else when it was resumed, else its creation if it never started;
+   * null while it is suspended, since time waiting in a queue is not the step's running time.
+   */
   public Instant runningSince() {
-    return startTime != null ? startTime : creationTime;
+    if (suspended) {
+      return null;
+    }
+    return startTime != null ? startTime : resumedAt != null ? resumedAt : creationTime;
+  }
+
+  /** Holds a pod, or is about to: unfinished, not suspended and not being deleted. */
+  public boolean active() {
+    return phase == JobPhase.RUNNING && !suspended && !deleting;
   }
 }

@@ -57,6 +57,14 @@ public final class Planner {
 
   /** Plans one workflow; {@code jobs} are the managed Jobs carrying its uid. */
   public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now) {
+    return plan(wf, jobs, now, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Plans one workflow that may start at most {@code mayStart} new steps this tick (its share of
+   * a global cap, see {@link Capacity}); its own {@code spec.parallelism} applies as well.
+   */
+  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart) {
     if (wf.deleting()) {
       return new Plan(wf.key(), wf.status(), List.of()); // garbage collection takes it from here
     }
@@ -103,7 +111,7 @@ public final class Planner {
       // Delete now, create on the next tick: old Jobs go first, the new spec starts clean.
       next = Statuses.restarted(wf, hash, now);
     } else {
-      next = progress(wf, hash, current, now, actions);
+      next = progress(wf, hash, current, now, actions, mayStart);
     }
     if (!next.equals(prev)) {
       actions.add(new PatchStatus(wf.namespace(), wf.name(), wf.uid(), wf.resourceVersion(), next,
@@ -134,9 +142,12 @@ public final class Planner {
     return j.runningSince().plusSeconds(spec.maxStepTimeout());
   }
 
-  /** The normal case: valid spec, status of this spec. Adds CreateJob actions for ready steps. */
-  private static WorkflowStatus progress(
-      Workflow wf, String hash, Map<String, ObservedJob> current, Instant now, List<Action> actions) {
+  /**
+   * The normal case: valid spec, status of this spec. Adds CreateJob actions for ready steps, in
+   * {@link #startOrder} order, as many as parallelism and {@code mayStart} allow.
+   */
+  private static WorkflowStatus progress(Workflow wf, String hash, Map<String, ObservedJob> current,
+      Instant now, List<Action> actions, int mayStart) {
     WorkflowSpec spec = wf.spec();
     Map<String, StepStatus> steps = new TreeMap<>();
     for (Step s : spec.steps()) {
@@ -145,18 +156,52 @@ public final class Planner {
     }
     boolean anyFailed = steps.values().stream().anyMatch(s -> s.state() == StepState.Failed);
     if (!anyFailed) {
-      for (Step s : spec.steps()) {
+      // A queued Job holds its slot here: once a queue admits it, it runs, and parallelism is a
+      // promise about what runs at once.
+      long inFlight = steps.values().stream()
+          .filter(s -> s.state() == StepState.Running || s.state() == StepState.Queued).count();
+      long slots = spec.parallelism() == null ? Long.MAX_VALUE : spec.parallelism() - inFlight;
+      slots = Math.min(slots, mayStart);
+      for (Step s : startOrder(spec)) {
+        if (slots <= 0) {
+          break;
+        }
         boolean ready = steps.get(s.stepName()).state() == StepState.Waiting
             && s.dependsOn().stream().allMatch(d -> steps.get(d).state() == StepState.Succeeded);
         if (ready) {
           CreateJob create = createJob(wf, s, hash);
           actions.add(create);
-          steps.put(s.stepName(),
-              new StepStatus(s.stepName(), StepState.Running, create.jobName(), null, null, null));
+          slots--;
+          steps.put(s.stepName(), new StepStatus(s.stepName(),
+              spec.queueName() != null ? StepState.Queued : StepState.Running, create.jobName(),
+              spec.queueName() != null ? queuedMessage(spec) : null, null, null));
         }
       }
     }
     return Statuses.of(wf, hash, List.copyOf(steps.values()), now);
+  }
+
+  /**
+   * The order in which ready steps start when not all may: by wave (a step's wave is one more
+   * than its latest dependency's, roots are wave 1), then by name.
+   */
+  public static List<Step> startOrder(WorkflowSpec spec) {
+    Map<String, Step> byName = new TreeMap<>();
+    spec.steps().forEach(s -> byName.put(s.stepName(), s));
+    List<Step> ordered = new ArrayList<>();
+    for (List<String> wave : Waves.of(spec)) {
+      wave.forEach(n -> ordered.add(byName.get(n)));
+    }
+    return ordered;
+  }
+
+  /** How many steps the workflow would start now if nothing but its own parallelism limited it. */
+  public static int wantsToStart(Workflow wf, List<ObservedJob> jobs, Instant now) {
+    return (int) plan(wf, jobs, now).actions().stream().filter(a -> a instanceof CreateJob).count();
+  }
+
+  private static String queuedMessage(WorkflowSpec spec) {
+    return "queued in " + spec.queueName() + ", waiting for admission";
   }
 
   /**
@@ -187,6 +232,9 @@ public final class Planner {
           ? timedOut(spec) : "failed: " + (job.reason() == null ? "unknown reason" : job.reason());
       return new StepStatus(step, StepState.Failed, job.name(), why, started, finished);
     }
+    if (job.suspended()) {
+      return new StepStatus(step, StepState.Queued, job.name(), queuedMessage(spec), null, null);
+    }
     // A pod that never starts (bad image, no capacity) must not hold the workflow forever.
     if (!spec.unlimited() && job.runningSince() != null && now.isAfter(deadline(spec, job))) {
       return new StepStatus(step, StepState.Failed, job.name(), timedOut(spec), started, null);
@@ -199,10 +247,12 @@ public final class Planner {
   }
 
   public static CreateJob createJob(Workflow wf, Step s, String hash) {
-    long timeout = wf.spec().maxStepTimeout();
+    WorkflowSpec spec = wf.spec();
+    long timeout = spec.maxStepTimeout();
     return new CreateJob(wf.namespace(), Names.jobName(wf.name(), wf.uid(), s.stepName(), hash),
         wf.name(), wf.uid(), hash, s, Names.jobLabels(wf, s.stepName(), hash),
-        Names.propagatedKeys(wf), timeout == WorkflowSpec.UNLIMITED ? null : timeout);
+        Names.propagatedKeys(wf), timeout == WorkflowSpec.UNLIMITED ? null : timeout,
+        spec.containerOf(s), spec.podTemplate(), spec.queueName() != null);
   }
 
   /**

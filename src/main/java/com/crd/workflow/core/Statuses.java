@@ -40,7 +40,20 @@ public final class Statuses {
       reason = "AllStepsSucceeded";
     } else {
       phase = Phase.Started;
-      message = "running: " + listed(names(steps, StepState.Running));
+      List<String> running = names(steps, StepState.Running);
+      List<String> queued = names(steps, StepState.Queued);
+      List<String> parts = new ArrayList<>();
+      if (!running.isEmpty() || queued.isEmpty()) {
+        parts.add("running: " + listed(running));
+      }
+      if (!queued.isEmpty()) {
+        parts.add("queued: " + listed(queued));
+      }
+      if (running.isEmpty() && queued.isEmpty()) {
+        // Ready steps held back by parallelism or the operator's global cap.
+        parts = List.of("waiting for a free slot: " + listed(names(steps, StepState.Waiting)));
+      }
+      message = String.join("; ", parts);
       reason = "StepsRunning";
     }
     return build(wf, phase, message, reason, hash, executed, started, steps, now);

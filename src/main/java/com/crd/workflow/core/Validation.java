@@ -66,6 +66,7 @@ public final class Validation {
         }
       }
     }
+    problems.addAll(runProblems(spec));
     if (problems.isEmpty()) {
       List<String> cycle = findCycle(steps);
       if (!cycle.isEmpty()) {
@@ -73,6 +74,79 @@ public final class Validation {
       }
     }
     return problems;
+  }
+
+  /** Problems of the fields that shape a step's pod and of parallelism and queueName. */
+  static List<String> runProblems(WorkflowSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec.parallelism() != null && spec.parallelism() < 1) {
+      problems.add("spec.parallelism must be at least 1, got " + spec.parallelism());
+    }
+    if (spec.queueName() != null && (spec.queueName().isEmpty() || !Names.isLabelValue(spec.queueName()))) {
+      problems.add("spec.queueName must be a valid label value (at most 63 letters, digits, '-', '_'"
+          + " or '.', starting and ending with a letter or digit), got \"" + spec.queueName() + "\"");
+    }
+    Set<String> volumes = new HashSet<>();
+    for (Object v : Data.list(spec.podTemplate(), "volumes")) {
+      String name = Data.string(v, "name");
+      if (name != null) {
+        volumes.add(name);
+      }
+    }
+    containerProblems("spec.stepDefaults", spec.stepDefaults(), volumes, problems);
+    for (Step s : spec.steps()) {
+      containerProblems("step " + s.stepName(), s.container(), volumes, problems);
+    }
+    return problems;
+  }
+
+  private static void containerProblems(String at, Map<String, Object> c, Set<String> volumes,
+      List<String> problems) {
+    Map<String, Object> resources = Data.map(c, "resources");
+    Map<String, java.math.BigDecimal> requests = quantities(at, "requests", resources, problems);
+    Map<String, java.math.BigDecimal> limits = quantities(at, "limits", resources, problems);
+    limits.forEach((name, limit) -> {
+      java.math.BigDecimal request = requests.get(name);
+      if (request != null && limit.compareTo(request) < 0) {
+        problems.add(at + ": resources.limits." + name + " (" + Data.map(resources, "limits").get(name)
+            + ") is below resources.requests." + name + " ("
+            + Data.map(resources, "requests").get(name) + ")");
+      }
+    });
+    List<?> env = Data.list(c, "env");
+    for (int i = 0; i < env.size(); i++) {
+      String name = Data.string(env.get(i), "name");
+      if (name == null || name.isEmpty()) {
+        problems.add(at + ": env[" + i + "] has no name");
+      } else if (env.get(i) instanceof Map<?, ?> e && e.get("value") != null
+          && e.get("valueFrom") != null) {
+        problems.add(at + ": env " + name + " sets both value and valueFrom");
+      }
+    }
+    List<?> mounts = Data.list(c, "volumeMounts");
+    for (int i = 0; i < mounts.size(); i++) {
+      String name = Data.string(mounts.get(i), "name");
+      if (name == null || !volumes.contains(name)) {
+        problems.add(at + ": volumeMounts[" + i + "] names volume "
+            + (name == null ? "(none)" : "\"" + name + "\"")
+            + ", which spec.podTemplate.volumes does not declare");
+      }
+    }
+  }
+
+  private static Map<String, java.math.BigDecimal> quantities(String at, String kind,
+      Map<String, Object> resources, List<String> problems) {
+    Map<String, java.math.BigDecimal> out = new TreeMap<>();
+    Data.map(resources, kind).forEach((name, q) -> {
+      java.math.BigDecimal value = Quantities.parse(q);
+      if (value == null) {
+        problems.add(at + ": resources." + kind + "." + name + ": \"" + q
+            + "\" is not a quantity (e.g. 500m, 2, 256Mi, 1Gi)");
+      } else {
+        out.put(name, value);
+      }
+    });
+    return out;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.Map;
  * @param spec the parsed spec, or null when {@code specError} says why it could not be read
  * @param status the status last written, or null when there is none yet
  * @param resourceVersion guards the status write against concurrent writers
+ * @param createdAt {@code metadata.creationTimestamp}: orders workflows sharing a global cap
  */
 public record Workflow(
     String namespace,
@@ -19,9 +20,17 @@ public record Workflow(
     boolean deleting,
     WorkflowSpec spec,
     String specError,
-    WorkflowStatus status) {
+    WorkflowStatus status,
+    java.time.Instant createdAt) {
   public Workflow {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  public Workflow(String namespace, String name, String uid, Map<String, String> labels,
+      long generation, String resourceVersion, boolean deleting, WorkflowSpec spec,
+      String specError, WorkflowStatus status) {
+    this(namespace, name, uid, labels, generation, resourceVersion, deleting, spec, specError,
+        status, null);
   }
 
   public String key() {

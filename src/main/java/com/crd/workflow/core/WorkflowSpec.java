@@ -1,17 +1,45 @@
 package com.crd.workflow.core;
 
 import java.util.List;
+import java.util.Map;
 
-/** {@code spec} of a Workflow. {@code maxStepTimeout} is in seconds; -1 means unlimited. */
-public record WorkflowSpec(long maxStepTimeout, List<Step> steps) {
+/**
+ * {@code spec} of a Workflow. {@code maxStepTimeout} is in seconds; -1 means unlimited.
+ *
+ * @param stepDefaults Container fields applied to every step (see {@link Containers#merge})
+ * @param podTemplate pod-level fields for every step's pod, plus {@code metadata.labels} and
+ *     {@code metadata.annotations}; plain data, empty if none
+ * @param parallelism at most this many steps run at once; null = unlimited
+ * @param queueName the Kueue LocalQueue every step Job is submitted to; null = none
+ */
+public record WorkflowSpec(long maxStepTimeout, List<Step> steps, Map<String, Object> stepDefaults,
+    Map<String, Object> podTemplate, Long parallelism, String queueName) {
   public static final long DEFAULT_TIMEOUT_SECONDS = 60;
   public static final long UNLIMITED = -1;
+  /** The stepDefaults fields; each is a Container field. */
+  public static final List<String> DEFAULT_FIELDS = List.of("env", "envFrom", "resources",
+      "imagePullPolicy", "securityContext", "volumeMounts");
+  /** The podTemplate fields besides metadata; each is a PodSpec field. */
+  public static final List<String> POD_FIELDS = List.of("serviceAccountName", "volumes",
+      "nodeSelector", "tolerations", "affinity", "imagePullSecrets", "securityContext",
+      "priorityClassName", "runtimeClassName", "automountServiceAccountToken");
 
   public WorkflowSpec {
     steps = steps == null ? List.of() : List.copyOf(steps);
+    stepDefaults = Data.frozenMap(stepDefaults);
+    podTemplate = Data.frozenMap(podTemplate);
+  }
+
+  public WorkflowSpec(long maxStepTimeout, List<Step> steps) {
+    this(maxStepTimeout, steps, Map.of(), Map.of(), null, null);
   }
 
   public boolean unlimited() {
     return maxStepTimeout == UNLIMITED;
+  }
+
+  /** The Container fields of a step's Job: stepDefaults merged with the step's own. */
+  public Map<String, Object> containerOf(Step s) {
+    return Containers.merge(stepDefaults, s.container());
   }
 }

@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** API JSON to core records and back: the only place that knows the wire shapes. */
 public final class Convert {
@@ -62,7 +64,8 @@ public final class Convert {
     return new Workflow(istr(o, "metadata", "namespace"), istr(o, "metadata", "name"),
         istr(o, "metadata", "uid"), istrings(o, "metadata", "labels"),
         Json.num(o, 0, "metadata", "generation"), istr(o, "metadata", "resourceVersion"),
-        Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status);
+        Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status,
+        time(Json.str(o, "metadata", "creationTimestamp")));
   }
 
   static final class BadSpec extends Exception {
@@ -105,9 +108,57 @@ public final class Convert {
         throw new BadSpec(at + " must be an object");
       }
       steps.add(new Step(string(s, "stepName", at), string(s, "image", at),
-          strings(s, "command", at), strings(s, "dependsOn", at)));
+          strings(s, "command", at), strings(s, "dependsOn", at),
+          fields(s, Step.CONTAINER_FIELDS)));
     }
-    return new WorkflowSpec(timeout, steps);
+    Long parallelism = null;
+    JsonElement par = spec.get("parallelism");
+    if (par != null && !par.isJsonNull()) {
+      try {
+        parallelism = par.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+      } catch (RuntimeException e) {
+        throw new BadSpec("spec.parallelism must be an integer, got " + par);
+      }
+    }
+    return new WorkflowSpec(timeout, steps,
+        fields(spec, "stepDefaults", WorkflowSpec.DEFAULT_FIELDS),
+        podTemplate(spec), parallelism, string(spec, "queueName", "spec"));
+  }
+
+  /** The listed fields of an object as plain data; absent and null fields are left out. */
+  private static Map<String, Object> fields(JsonObject o, List<String> names) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String n : names) {
+      JsonElement e = o.get(n);
+      if (e != null && !e.isJsonNull()) {
+        out.put(n, Json.toData(e));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> fields(JsonObject spec, String key, List<String> names)
+      throws BadSpec {
+    JsonElement e = spec.get(key);
+    if (e == null || e.isJsonNull()) {
+      return Map.of();
+    }
+    if (!(e instanceof JsonObject o)) {
+      throw new BadSpec("spec." + key + " must be an object");
+    }
+    return fields(o, names);
+  }
+
+  private static Map<String, Object> podTemplate(JsonObject spec) throws BadSpec {
+    Map<String, Object> out = new LinkedHashMap<>(
+        fields(spec, "podTemplate", WorkflowSpec.POD_FIELDS));
+    if (spec.get("podTemplate") instanceof JsonObject pt && pt.get("metadata") instanceof JsonObject m) {
+      Map<String, Object> meta = fields(m, List.of("labels", "annotations"));
+      if (!meta.isEmpty()) {
+        out.put("metadata", meta);
+      }
+    }
+    return out;
   }
 
   private static String string(JsonObject o, String key, String at) throws BadSpec {
@@ -276,7 +327,7 @@ public final class Convert {
         phase, reason,
         time(istr(o, "metadata", "creationTimestamp")), time(istr(o, "status", "startTime")),
         finished, Json.at(o, "metadata", "deletionTimestamp") != null, ownerName(o),
-        JobAttempts.of(o));
+        JobAttempts.of(o), suspended(o), resumedAt(o));
   }
 
   private static String ownerName(JsonObject job) {
@@ -284,6 +335,22 @@ public final class Convert {
       if (Names.KIND.equals(Json.str(ref, "kind")) && Boolean.TRUE.equals(
           Json.at(ref, "controller") instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean())) {
         return istr(ref, "name");
+      }
+    }
+    return null;
+  }
+
+  /** {@code spec.suspend: true}: a queue such as Kueue holds the Job; no pod runs. */
+  static boolean suspended(JsonObject job) {
+    JsonElement s = Json.at(job, "spec", "suspend");
+    return s instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean();
+  }
+
+  /** When the Job controller saw it resumed: its Suspended condition turned False. */
+  static Instant resumedAt(JsonObject job) {
+    for (JsonObject c : Json.objects(job, "status", "conditions")) {
+      if ("Suspended".equals(Json.str(c, "type")) && "False".equals(Json.str(c, "status"))) {
+        return time(Json.str(c, "lastTransitionTime"));
       }
     }
     return null;

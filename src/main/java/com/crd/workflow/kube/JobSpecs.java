@@ -1,6 +1,7 @@
 package com.crd.workflow.kube;
 
 import com.crd.workflow.core.Action.CreateJob;
+import com.crd.workflow.core.Data;
 import com.crd.workflow.core.Names;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -26,16 +27,51 @@ public final class JobSpecs {
 
   /**
    * The Job as sent: client-java's models serialize every unset list and map as empty, which a
-   * server older than the client may not know (e.g. restartPolicyRules); unset means absent.
+   * server older than the client may not know (e.g. restartPolicyRules); unset means absent. The
+   * step's Container fields and the workflow's pod fields are copied in as written, not through
+   * client-java's models, so a field the client does not know yet is not lost.
    */
   public static com.google.gson.JsonObject desiredJobJson(CreateJob c) {
     com.google.gson.JsonObject job = com.google.gson.JsonParser.parseString(
-        new io.kubernetes.client.openapi.JSON().serialize(desiredJob(c))).getAsJsonObject();
+        new io.kubernetes.client.openapi.JSON().serialize(skeleton(c))).getAsJsonObject();
     Json.pruneEmpty(job);
+    com.google.gson.JsonObject template = Json.obj(job, "spec", "template");
+    com.google.gson.JsonObject pod = Json.obj(template, "spec");
+    com.google.gson.JsonObject container = pod.getAsJsonArray("containers").get(0).getAsJsonObject();
+    c.container().forEach((k, v) -> container.add(k, Json.fromData(v)));
+    Map<String, Object> podFields = new TreeMap<>(c.podTemplate());
+    podFields.remove("metadata");
+    podFields.forEach((k, v) -> pod.add(k, Json.fromData(v)));
+    if (!podFields.containsKey("automountServiceAccountToken")
+        && !podFields.containsKey("serviceAccountName")) {
+      // A step holds an API token only when the workflow asks for an identity.
+      pod.addProperty("automountServiceAccountToken", false);
+    }
+    Map<String, Object> meta = Data.map(c.podTemplate(), "metadata");
+    com.google.gson.JsonObject podMeta = Json.obj(template, "metadata");
+    if (!Data.map(meta, "labels").isEmpty()) {
+      com.google.gson.JsonObject labels = new com.google.gson.JsonObject();
+      Data.map(meta, "labels").forEach((k, v) -> labels.add(k, Json.fromData(v)));
+      podMeta.getAsJsonObject("labels").entrySet()
+          .forEach(e -> labels.add(e.getKey(), e.getValue())); // the operator's labels win
+      podMeta.add("labels", labels);
+    }
+    if (!Data.map(meta, "annotations").isEmpty()) {
+      podMeta.add("annotations", Json.fromData(Data.map(meta, "annotations")));
+    }
+    if (c.suspend()) {
+      // Kueue's webhook would suspend it too; created suspended, no pod can start before admission.
+      Json.obj(job, "spec").addProperty("suspend", true);
+    }
     return job;
   }
 
+  /** The desired Job as client-java's typed model (for tests and tools; the wire uses the JSON). */
   public static V1Job desiredJob(CreateJob c) {
+    return new io.kubernetes.client.openapi.JSON().deserialize(desiredJobJson(c).toString(), V1Job.class);
+  }
+
+  private static V1Job skeleton(CreateJob c) {
     Map<String, String> podLabels = new TreeMap<>();
     c.labels().forEach((k, v) -> {
       if (k.startsWith(Names.GROUP + "/") || k.equals(Names.LABEL_MANAGED_BY)) {

@@ -88,4 +88,47 @@ public final class Json {
     items.forEach(a::add);
     return a;
   }
+
+  /** JSON as the core's plain data (see {@code core.Data}): numbers become BigDecimal. */
+  public static Object toData(JsonElement e) {
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (e instanceof JsonObject o) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      o.entrySet().forEach(en -> out.put(en.getKey(), toData(en.getValue())));
+      return out;
+    }
+    if (e instanceof JsonArray a) {
+      List<Object> out = new java.util.ArrayList<>();
+      a.forEach(x -> out.add(toData(x)));
+      return out;
+    }
+    com.google.gson.JsonPrimitive p = e.getAsJsonPrimitive();
+    return p.isBoolean() ? (Object) p.getAsBoolean() : p.isNumber() ? p.getAsBigDecimal() : p.getAsString();
+  }
+
+  /** Plain data back to JSON. */
+  public static JsonElement fromData(Object o) {
+    if (o == null) {
+      return com.google.gson.JsonNull.INSTANCE;
+    }
+    if (o instanceof Map<?, ?> m) {
+      JsonObject out = new JsonObject();
+      m.forEach((k, v) -> out.add(String.valueOf(k), fromData(v)));
+      return out;
+    }
+    if (o instanceof List<?> l) {
+      JsonArray out = new JsonArray();
+      l.forEach(v -> out.add(fromData(v)));
+      return out;
+    }
+    if (o instanceof Boolean b) {
+      return new com.google.gson.JsonPrimitive(b);
+    }
+    if (o instanceof Number n) {
+      return new com.google.gson.JsonPrimitive(n);
+    }
+    return new com.google.gson.JsonPrimitive(String.valueOf(o));
+  }
 }

@@ -283,6 +283,26 @@ public final class Mirror {
     }
   }
 
+  /** Every observed managed Job, for decisions shared by all workflows (the global cap). */
+  public List<ObservedJob> jobs() {
+    synchronized (lock) {
+      return List.copyOf(jobs.values());
+    }
+  }
+
+  /** Owners of the workflows whose status is not final (or not written yet). */
+  public List<String> unfinishedOwners() {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>();
+      for (Workflow wf : workflows.values()) {
+        if (wf.status() == null || wf.status().phase() == null || !wf.status().phase().isFinal()) {
+          out.add(owner(wf));
+        }
+      }
+      return out;
+    }
+  }
+
   /** True when something changed since the last {@link #take}. */
   public boolean changed() {
     synchronized (lock) {

@@ -87,7 +87,7 @@ public final class Operator {
     }
     metrics.observe(mirror::workflows);
     reconciler = new Reconciler(mirror, () -> reflectors.stream().allMatch(Reflector::synced),
-        applier, metrics, clock, loop::wakeIn);
+        applier, metrics, clock, loop::wakeIn, settings.maxRunningSteps());
     if (settings.metricsPort() >= 0) {
       try {
         health = new HealthServer(settings.metricsPort(), metrics, this::notReady, this::readyText,

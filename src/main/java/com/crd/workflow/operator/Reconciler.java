@@ -1,6 +1,8 @@
 package com.crd.workflow.operator;
 
 import com.crd.workflow.Log;
+import com.crd.workflow.core.Capacity;
+import com.crd.workflow.core.ObservedJob;
 import com.crd.workflow.core.Plan;
 import com.crd.workflow.core.Planner;
 import com.crd.workflow.core.Workflow;
@@ -36,12 +38,21 @@ public final class Reconciler {
   private final Consumer<Duration> wakeIn;
   /** owner key to when the planner (or a failed action) asked to look again. */
   private final Map<String, Instant> timers = new HashMap<>();
+  /** The cap on active step Jobs across all workflows; null = none. */
+  private final Integer maxRunningSteps;
   private volatile long lastSuccessNanos;
   private volatile String lastError = "no tick has run yet";
   // What the last tick listed, for the web view (read-only; replaced whole on each tick).
 
   public Reconciler(Mirror mirror, BooleanSupplier synced, Applier applier, Metrics metrics,
       Clock clock, Consumer<Duration> wakeIn) {
+    this(mirror, synced, applier, metrics, clock, wakeIn, null);
+  }
+
+  /** @param maxRunningSteps the cap on active step Jobs across all workflows; null = none */
+  public Reconciler(Mirror mirror, BooleanSupplier synced, Applier applier, Metrics metrics,
+      Clock clock, Consumer<Duration> wakeIn, Integer maxRunningSteps) {
+    this.maxRunningSteps = maxRunningSteps;
     this.mirror = mirror;
     this.synced = synced;
     this.applier = applier;
@@ -81,7 +92,15 @@ public final class Reconciler {
       }
       total.add(pass(mirror.take(false, dueTimers())));
     } else {
-      total.add(pass(mirror.take(false, dueTimers())));
+      Mirror.Observation changed = mirror.take(false, dueTimers());
+      if (maxRunningSteps != null && !changed.workflows().isEmpty()) {
+        // A slot freed in one workflow may let another start: those waiting are not "changed".
+        java.util.Set<String> owners = new java.util.TreeSet<>(mirror.unfinishedOwners());
+        changed.workflows().forEach(wf -> owners.add(Mirror.owner(wf)));
+        changed.orphans().forEach(j -> owners.add(Mirror.owner(j)));
+        changed = mirror.takeOwners(owners);
+      }
+      total.add(pass(changed));
     }
     timers.values().stream().min(Instant::compareTo)
         .ifPresent(t -> wakeIn.accept(Duration.between(clock.instant(), t)));
@@ -145,11 +164,15 @@ public final class Reconciler {
     Instant now = clock.instant();
     List<Plan> plans = new ArrayList<>();
     Map<String, Workflow> byKey = new HashMap<>();
+    // The global cap is shared by all workflows, so it is computed from the whole mirror.
+    Map<String, Integer> mayStart = maxRunningSteps == null ? Map.of()
+        : Capacity.mayStart(mirror.workflows(), mirror.jobs(), now, maxRunningSteps);
     for (Workflow wf : obs.workflows()) {
       byKey.put(wf.key(), wf);
       timers.remove(Mirror.owner(wf)); // planned now: the plan says when to look again
       try {
-        Plan p = Planner.plan(wf, obs.jobsOf(wf), now);
+        Plan p = Planner.plan(wf, obs.jobsOf(wf), now,
+            mayStart.getOrDefault(wf.key(), Integer.MAX_VALUE));
         plans.add(p);
         if (p.nextLook() != null) {
           timers.put(Mirror.owner(wf), p.nextLook());

@@ -27,7 +27,8 @@ public record Settings(
     Duration resyncPeriod,
     double kubeApiQps,
     int kubeApiBurst,
-    boolean ui) {
+    boolean ui,
+    Integer maxRunningSteps) {
 
   /** Thrown for a bad flag or value; the message is for the user. */
   public static final class BadFlag extends Exception {
@@ -52,7 +53,8 @@ public record Settings(
       new Flag("resync-period", "RESYNC_PERIOD", "10m", "re-list everything this often, as a safety net under the watches"),
       new Flag("kube-api-qps", "KUBE_API_QPS", "20", "API requests per second (lists and writes; watches excluded); 0 = no limit"),
       new Flag("kube-api-burst", "KUBE_API_BURST", "30", "API requests allowed in a burst above --kube-api-qps"),
-      new Flag("ui", "UI_ENABLED", "true", "serve the read-only web view on the metrics port under /ui/"));
+      new Flag("ui", "UI_ENABLED", "true", "serve the read-only web view on the metrics port under /ui/"),
+      new Flag("max-running-steps", "MAX_RUNNING_STEPS", "", "cap on running step Jobs across all workflows; empty = unlimited"));
 
   public static String usage() {
     StringBuilder b = new StringBuilder("""
@@ -123,7 +125,19 @@ public record Settings(
         duration("resync-period", values.get("resync-period")),
         nonNegative("kube-api-qps", values.get("kube-api-qps")),
         (int) Math.max(1, nonNegative("kube-api-burst", values.get("kube-api-burst"))),
-        bool("ui", values.get("ui")));
+        bool("ui", values.get("ui")),
+        maxRunningSteps(values.get("max-running-steps")));
+  }
+
+  private static Integer maxRunningSteps(String v) throws BadFlag {
+    if (v.isBlank()) {
+      return null;
+    }
+    int n = integer("max-running-steps", v);
+    if (n < 1) {
+      throw new BadFlag("--max-running-steps must be at least 1, got " + v);
+    }
+    return n;
   }
 
   /** KUBECONFIG may list several files, like kubectl's: the first one that exists is used. */

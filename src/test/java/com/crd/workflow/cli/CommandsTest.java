@@ -99,7 +99,52 @@ class CommandsTest {
                 + " (lowercase letters, digits and '-', starting and ending with a letter or digit,"
                 + " at most 63 characters)"),
         Arguments.of("empty-image.yaml",
-            "workflow empty-image: step build: image must not be empty"));
+            "workflow empty-image: step build: image must not be empty"),
+        Arguments.of("bad-quantity.yaml", "workflow bad-quantity: step build:"
+            + " resources.requests.cpu: \"2 cores\" is not a quantity (e.g. 500m, 2, 256Mi, 1Gi)"),
+        Arguments.of("limits-below-requests.yaml", "workflow limits-below-requests: spec.stepDefaults:"
+            + " resources.limits.memory (128Mi) is below resources.requests.memory (256Mi)"),
+        Arguments.of("env-value-and-valuefrom.yaml",
+            "workflow env-value-and-valuefrom: step build: env TOKEN sets both value and valueFrom"),
+        Arguments.of("env-without-name.yaml", "workflow env-without-name: step build: env[0] has no name"),
+        Arguments.of("undeclared-volume.yaml", "workflow undeclared-volume: step build: volumeMounts[0]"
+            + " names volume \"workspace\", which spec.podTemplate.volumes does not declare"),
+        Arguments.of("zero-parallelism.yaml",
+            "workflow zero-parallelism: spec.parallelism must be at least 1, got 0"),
+        Arguments.of("bad-queue-name.yaml", "workflow bad-queue-name: spec.queueName must be a valid"
+            + " label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a"
+            + " letter or digit), got \"team queue\""));
+  }
+
+  @Test
+  @DisplayName("fields the CRD does not know are reported by path, as kubectl --validate=strict does")
+  void unknownFieldsAreReported() {
+    Result r = lint(FIXTURES + "typos.yaml");
+    assertEquals(List.of(
+        FIXTURES + "typos.yaml: workflow typos: unknown field \"spec.maxStepTimout\"",
+        FIXTURES + "typos.yaml: workflow typos: unknown field \"spec.containers[0].comand\""), r.lines(), r.text());
+    assertEquals(1, r.code(), r.text());
+  }
+
+  @Test
+  @DisplayName("plan shows parallelism, the order it imposes, and what each step's pod gets")
+  void planShowsPodSettings() {
+    Result r = plan("examples/build-test-deploy.yaml");
+    assertEquals(0, r.code(), r.text());
+    assertEquals("workflow build-test-deploy: 8 steps, maxStepTimeout 120s, parallelism 2", r.lines().get(0));
+    assertTrue(r.lines().contains("  wave 3: docs, integration-test, lint, unit-test (2 at a time, in this order)"), r.text());
+    assertTrue(r.lines().contains("  pods: service account builder, API token mounted; volumes workspace;"
+        + " securityContext; metadata"), r.text());
+    assertTrue(r.lines().contains("  step build: env REGISTRY_TOKEN, LOG_LEVEL; envFrom configMap build-settings;"
+        + " requests cpu 100m, memory 48Mi; limits memory 96Mi; mounts workspace at /workspace; securityContext"),
+        r.text());
+  }
+
+  @Test
+  @DisplayName("a file holding a Workflow and the Secret it uses lints the Workflow only")
+  void companionObjectsAreSkipped() {
+    Result r = lint("examples/build-test-deploy.yaml");
+    assertEquals(List.of("examples/build-test-deploy.yaml: workflow build-test-deploy: ok"), r.lines(), r.text());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -145,6 +145,51 @@ class PlannerPropertiesTest {
     }
   }
 
+  /**
+   * With a parallelism limit, and half the time a Kueue queue that admits held Jobs at random: no
+   * tick ever has more admitted running steps than the limit, and when every Job succeeds the
+   * workflow completes.
+   */
+  @Test
+  void withAParallelismLimitNoTickRunsMoreThanTheLimitAndEveryDagCompletes() {
+    for (long seed = 0; seed < CASES / 3; seed++) { // a third: each case runs up to 3000 ticks
+      Random r = new Random(seed);
+      WorkflowSpec dag = randomDag(r);
+      long limit = 1 + r.nextInt(4);
+      String queue = r.nextBoolean() ? "team" : null;
+      World world = new World(wf(new WorkflowSpec(-1, dag.steps(), Map.of(), Map.of(), limit, queue)));
+      Instant now = T0;
+      for (int tick = 0; tick < 3000 && !world.phase().isFinal(); tick++) {
+        Set<String> before = new HashSet<>(world.jobs.keySet());
+        world.apply(world.plan(now), now);
+        if (queue != null) { // what Kueue's webhook does to a Job with a queue-name label
+          for (String created : world.jobs.keySet()) {
+            if (!before.contains(created)) {
+              ObservedJob j = world.jobs.get(created);
+              world.jobs.put(created, new ObservedJob(j.namespace(), j.name(), j.labels(), j.propagatedLabels(),
+                  j.phase(), null, j.creationTime(), null, null, false, true, null));
+            }
+          }
+        }
+        long running = world.jobs().stream().filter(ObservedJob::active).count();
+        assertTrue(running <= limit, "seed " + seed + ", tick " + tick + ": " + running + " running, limit " + limit);
+        List<ObservedJob> held = world.jobs().stream().filter(ObservedJob::suspended).toList();
+        if (!held.isEmpty() && r.nextBoolean()) { // Kueue admits one, whenever it likes
+          ObservedJob j = held.get(r.nextInt(held.size()));
+          world.jobs.put(j.name(), new ObservedJob(j.namespace(), j.name(), j.labels(), j.propagatedLabels(),
+              j.phase(), null, j.creationTime(), now, null, false, false, now));
+        }
+        List<ObservedJob> active = world.jobs().stream().filter(ObservedJob::active).toList();
+        if (!active.isEmpty() && r.nextBoolean()) {
+          world.finish(active.get(r.nextInt(active.size())).name(), JobPhase.SUCCEEDED, null, now);
+        }
+        now = now.plusSeconds(1);
+      }
+      assertEquals(Phase.Completed, world.phase(), "seed " + seed);
+      assertEquals(dag.steps().size(), world.jobs().size(), "seed " + seed);
+    }
+  }
+
   @Test
   void anyValidDagWhoseJobsAllSucceedInAnyOrderCompletes() {
     for (long seed = 0; seed < CASES; seed++) {

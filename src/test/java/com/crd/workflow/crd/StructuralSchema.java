@@ -22,7 +22,8 @@ final class StructuralSchema {
       "type", "format", "description", "properties", "required", "items", "nullable", "default", "enum",
       "minItems", "maxItems", "minLength", "maxLength", "pattern",
       "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-validations",
-      "x-kubernetes-preserve-unknown-fields");
+      "x-kubernetes-preserve-unknown-fields", "additionalProperties", "anyOf",
+      "x-kubernetes-int-or-string", "minimum");
 
   private StructuralSchema() {}
 
@@ -81,6 +82,15 @@ final class StructuralSchema {
       errors.add(path + ": must be of type " + type);
       return;
     }
+    if (Boolean.TRUE.equals(schema.get("x-kubernetes-int-or-string"))
+        && !(hasType(value, "integer") || value instanceof String)) {
+      errors.add(path + ": must be of type integer or string");
+      return;
+    }
+    Number minimum = (Number) schema.get("minimum");
+    if (minimum != null && value instanceof Number n && n.doubleValue() < minimum.doubleValue()) {
+      errors.add(path + ": should be greater than or equal to " + minimum);
+    }
     List<?> allowed = (List<?>) schema.get("enum");
     if (allowed != null && !allowed.contains(value)) {
       errors.add(path + ": Unsupported value: " + value + ": supported values: " + allowed);
@@ -102,11 +112,14 @@ final class StructuralSchema {
       }
     }
     Map<String, Map<String, Object>> props = properties(schema);
+    Map<String, Object> additional = schema.get("additionalProperties") == null ? null : map(schema.get("additionalProperties"));
     // An object without declared properties (metadata) is the API server's business, not this CRD's.
     boolean closed = !props.isEmpty() && !Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"));
     object.forEach((name, v) -> {
       Map<String, Object> prop = props.get(name);
-      if (prop != null) {
+      if (additional != null) {
+        check(v, additional, prefix + name, errors);
+      } else if (prop != null) {
         check(v, prop, prefix + name, errors);
       } else if (closed) {
         // The API server prunes these silently; kubectl's default strict field validation rejects them.

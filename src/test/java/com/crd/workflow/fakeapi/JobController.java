@@ -89,12 +89,21 @@ final class JobController implements AutoCloseable {
   }
 
   private void reconcile(JsonObject job) {
-    if (Json.hasDeletionTimestamp(job) || Boolean.TRUE.equals(Json.bool(Json.obj(job, "spec"), "suspend"))) {
+    if (Json.hasDeletionTimestamp(job)) {
       return;
     }
     String ns = Json.namespace(job);
     String name = Json.name(job);
     String uid = Json.uid(job);
+    if (Boolean.TRUE.equals(Json.bool(Json.obj(job, "spec"), "suspend"))) {
+      // Held (by Kueue, or by a test standing in for it) until spec.suspend turns false.
+      if (finishedAt(job) == null && !"True".equals(suspendedCondition(job))) {
+        runs.remove(uid);
+        Instant now = clock.instant();
+        store.patchIfSameUid(ResourceType.JOBS, ns, name, uid, latest -> suspend(latest, now), ObjectStore.Target.STATUS);
+      }
+      return;
+    }
     if (finishedAt(job) != null) {
       runs.remove(uid);
       collectIfTtlExpired(job);
@@ -117,6 +126,13 @@ final class JobController implements AutoCloseable {
     JsonObject spec = Json.obj(job, "spec");
     String uid = Json.uid(job);
     Run run = runs.get(uid);
+    if ("True".equals(suspendedCondition(job))) {
+      // Resumed: like the Job controller, record it and start the clock (and the deadline) now.
+      setSuspended(status, "False", "JobResumed", "Job resumed", now);
+      status.remove("startTime");
+      runs.remove(uid);
+      run = null;
+    }
     if (status.get("startTime") == null) {
       run = new Run();
       run.jobStart = now;
@@ -170,6 +186,47 @@ final class JobController implements AutoCloseable {
       fail(status, now, run.failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     }
     return job;
+  }
+
+  private static JsonObject suspend(JsonObject job, Instant now) {
+    JsonObject status = Json.obj(job, "status");
+    if (status == null) {
+      status = new JsonObject();
+      job.add("status", status);
+    }
+    status.remove("startTime");
+    status.addProperty("active", 0);
+    setSuspended(status, "True", "JobSuspended", "Job suspended", now);
+    return job;
+  }
+
+  /** The status of the Job's Suspended condition, or null when it has none. */
+  static String suspendedCondition(JsonObject job) {
+    JsonArray conditions = Json.array(Json.obj(job, "status"), "conditions");
+    if (conditions != null) {
+      for (JsonElement e : conditions) {
+        if ("Suspended".equals(Json.str(e.getAsJsonObject(), "type"))) {
+          return Json.str(e.getAsJsonObject(), "status");
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void setSuspended(JsonObject status, String value, String reason, String message, Instant now) {
+    JsonArray conditions = Json.array(status, "conditions");
+    JsonArray out = new JsonArray();
+    if (conditions != null) {
+      conditions.forEach(e -> {
+        if (!"Suspended".equals(Json.str(e.getAsJsonObject(), "type"))) {
+          out.add(e);
+        }
+      });
+    }
+    JsonObject c = condition("Suspended", reason, message, now);
+    c.addProperty("status", value);
+    out.add(c);
+    status.add("conditions", out);
   }
 
   private static void succeed(JsonObject status, Instant now) {

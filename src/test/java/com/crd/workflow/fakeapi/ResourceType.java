@@ -36,7 +36,16 @@ record ResourceType(
   static final ResourceType EVENTS =
       new ResourceType("", "v1", "events", "Event", true, false, false, true, true, true, "Background");
 
-  static final List<ResourceType> ALL = List.of(WORKFLOWS, JOBS, LEASES, EVENTS);
+  /** Served so that manifests holding what a Workflow refers to can be applied; nothing reads them. */
+  static final ResourceType SECRETS =
+      new ResourceType("", "v1", "secrets", "Secret", true, false, false, true, true, false, "Background");
+  static final ResourceType CONFIG_MAPS =
+      new ResourceType("", "v1", "configmaps", "ConfigMap", true, false, false, true, true, false, "Background");
+  static final ResourceType SERVICE_ACCOUNTS =
+      new ResourceType("", "v1", "serviceaccounts", "ServiceAccount", true, false, false, true, true, false, "Background");
+
+  static final List<ResourceType> ALL =
+      List.of(WORKFLOWS, JOBS, LEASES, EVENTS, SECRETS, CONFIG_MAPS, SERVICE_ACCOUNTS);
 
   String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;

@@ -102,4 +102,47 @@ class ConvertTest {
     return Convert.job(json("{'metadata':{'name':'j','namespace':'ns',"
         + "'creationTimestamp':'2026-01-01T00:00:00Z','labels':{'a':'b'}},'status':" + status + "}"));
   }
+
+  @Test
+  @DisplayName("a Job held with spec.suspend is suspended; its Suspended condition turning False is when it resumed")
+  void suspendedJobs() {
+    ObservedJob held = Convert.job(json("{'metadata': {'name': 'j', 'creationTimestamp': '2026-01-01T00:00:00Z'},"
+        + " 'spec': {'suspend': true}, 'status': {'conditions': [{'type': 'Suspended', 'status': 'True',"
+        + " 'lastTransitionTime': '2026-01-01T00:00:01Z'}]}}"));
+    assertTrue(held.suspended());
+    assertEquals(JobPhase.RUNNING, held.phase());
+    assertNull(held.runningSince(), "time in a queue is not running time");
+    assertFalse(held.active());
+    ObservedJob resumed = Convert.job(json("{'metadata': {'name': 'j', 'creationTimestamp': '2026-01-01T00:00:00Z'},"
+        + " 'spec': {'suspend': false}, 'status': {'conditions': [{'type': 'Suspended', 'status': 'False',"
+        + " 'lastTransitionTime': '2026-01-01T00:10:00Z'}]}}"));
+    assertFalse(resumed.suspended());
+    assertEquals(Instant.parse("2026-01-01T00:10:00Z"), resumed.runningSince());
+    assertTrue(resumed.active());
+  }
+
+  @Test
+  @DisplayName("the spec's Container, stepDefaults and podTemplate fields are read as written; others are not")
+  void podFields() throws Exception {
+    WorkflowSpec spec = Convert.spec(json("{'parallelism': 3, 'queueName': 'q', 'stepDefaults': {'env': [{'name': 'A',"
+        + " 'value': '1'}], 'args': ['not a default field']}, 'podTemplate': {'serviceAccountName': 'sa',"
+        + " 'metadata': {'labels': {'x': 'y'}, 'name': 'ignored'}, 'hostNetwork': true},"
+        + " 'containers': [{'stepName': 'a', 'image': 'i', 'resources': {'limits': {'memory': '1Gi', 'cpu': 2}}}]}"));
+    assertEquals(3L, spec.parallelism());
+    assertEquals("q", spec.queueName());
+    assertEquals(Map.of("env", List.of(Map.of("name", "A", "value", "1"))), spec.stepDefaults());
+    assertEquals(Map.of("serviceAccountName", "sa", "metadata", Map.of("labels", Map.of("x", "y"))), spec.podTemplate());
+    assertEquals(Map.of("resources", Map.of("limits", Map.of("memory", "1Gi", "cpu", new java.math.BigDecimal("2")))),
+        spec.steps().get(0).container());
+    assertEquals("spec.parallelism must be an integer, got \"two\"",
+        assertThrows(Convert.BadSpec.class, () -> Convert.spec(json("{'parallelism': 'two', 'containers': []}"))).getMessage());
+  }
+
+  @Test
+  @DisplayName("a workflow's creationTimestamp orders it under the global cap")
+  void createdAt() {
+    Workflow wf = Convert.workflow(json("{'metadata': {'name': 'w', 'namespace': 'n', 'uid': 'u',"
+        + " 'creationTimestamp': '2026-01-01T00:00:05Z'}, 'spec': {'containers': [{'stepName': 'a', 'image': 'i'}]}}"));
+    assertEquals(Instant.parse("2026-01-01T00:00:05Z"), wf.createdAt());
+  }
 }

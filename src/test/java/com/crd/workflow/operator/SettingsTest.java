@@ -108,6 +108,19 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("--max-running-steps: unlimited by default, set by flag or MAX_RUNNING_STEPS, at least 1")
+  void maxRunningSteps() throws Exception {
+    assertNull(parse(Map.of()).maxRunningSteps());
+    assertEquals(20, parse(Map.of(), "--max-running-steps", "20").maxRunningSteps());
+    assertEquals(5, parse(Map.of("MAX_RUNNING_STEPS", "5")).maxRunningSteps());
+    assertEquals("--max-running-steps must be at least 1, got 0",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--max-running-steps", "0")).getMessage());
+    assertEquals("--max-running-steps: not an integer: many",
+        assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--max-running-steps=many")).getMessage());
+    assertTrue(Settings.usage().contains("$MAX_RUNNING_STEPS"));
+  }
+
+  @Test
   @DisplayName("--help lists every flag with its environment variable")
   void usageListsFlags() {
     String usage = Settings.usage();

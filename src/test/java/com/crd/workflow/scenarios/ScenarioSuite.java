@@ -302,13 +302,14 @@ public abstract class ScenarioSuite {
     Map<String, String> expected = new HashMap<>();
     try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
       for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        Object yaml = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
-            new org.yaml.snakeyaml.LoaderOptions())).load(java.nio.file.Files.readString(f));
-        JsonObject wf = new com.google.gson.Gson().toJsonTree(yaml).getAsJsonObject();
-        Json.obj(wf, "metadata").addProperty("namespace", ns);
-        expected.put(Json.str(wf, "metadata", "name"),
-            Json.str(wf, "metadata", "annotations", "workflow.crd.com/expected-status"));
-        wfs.create(wf);
+        for (JsonObject o : exampleDocuments(f, ns)) {
+          if (!"Workflow".equals(Json.str(o, "kind"))) {
+            continue;
+          }
+          expected.put(Json.str(o, "metadata", "name"),
+              Json.str(o, "metadata", "annotations", "workflow.crd.com/expected-status"));
+          wfs.create(o);
+        }
       }
     }
     assertTrue(expected.size() >= 4, "examples: " + expected);
@@ -317,6 +318,127 @@ public abstract class ScenarioSuite {
       within(120).until(() -> wfs.status(ns, e.getKey()).matches("Completed|Failed"));
       assertEquals(e.getValue(), wfs.status(ns, e.getKey()), e.getKey() + ": " + wfs.message(ns, e.getKey()));
     }
+  }
+
+  @Test
+  @DisplayName("build-test-deploy: its Jobs carry the env, resources, volume and service account given, never more than 2 tests run at once; Completed")
+  void podFields() throws Exception {
+    String ns = cluster.newNamespace("pods");
+    for (JsonObject o : exampleDocuments(java.nio.file.Path.of("examples/build-test-deploy.yaml"), ns)) {
+      if ("Workflow".equals(Json.str(o, "kind"))) {
+        wfs.create(o);
+      }
+    }
+    within(240).until(() -> wfs.status(ns, "build-test-deploy").matches("Completed|Failed"));
+    assertEquals("Completed", wfs.status(ns, "build-test-deploy"), wfs.message(ns, "build-test-deploy"));
+    Map<String, JsonObject> jobs = byStep(ns, "build-test-deploy");
+    assertEquals(8, jobs.size());
+    JsonObject pod = Json.obj(jobs.get("build"), "spec", "template", "spec");
+    assertEquals("builder", Json.str(pod, "serviceAccountName"));
+    assertEquals("workspace", Json.str(pod.getAsJsonArray("volumes").get(0).getAsJsonObject(), "name"));
+    JsonObject build = pod.getAsJsonArray("containers").get(0).getAsJsonObject();
+    Map<String, JsonObject> env = new HashMap<>();
+    build.getAsJsonArray("env").forEach(e -> env.put(Json.str(e.getAsJsonObject(), "name"), e.getAsJsonObject()));
+    assertEquals(Set.of("REGISTRY_TOKEN", "LOG_LEVEL"), env.keySet());
+    assertEquals("debug", Json.str(env.get("LOG_LEVEL"), "value"), "the step's env replaces the default by name");
+    assertEquals("registry-credentials", Json.str(env.get("REGISTRY_TOKEN"), "valueFrom", "secretKeyRef", "name"));
+    assertEquals("build-settings", Json.str(build.getAsJsonArray("envFrom").get(0).getAsJsonObject(), "configMapRef", "name"));
+    assertEquals("96Mi", Json.str(build, "resources", "limits", "memory"));
+    assertEquals("100m", Json.str(build, "resources", "requests", "cpu"));
+    assertEquals("/workspace", Json.str(build.getAsJsonArray("volumeMounts").get(0).getAsJsonObject(), "mountPath"));
+    JsonObject unitTest = Json.obj(jobs.get("unit-test"), "spec", "template", "spec")
+        .getAsJsonArray("containers").get(0).getAsJsonObject();
+    assertEquals("64Mi", Json.str(unitTest, "resources", "limits", "memory"), "stepDefaults' resources");
+    // parallelism 2: the four test steps, ready together, never overlap more than two at a time
+    List<Instant[]> spans = new ArrayList<>();
+    for (String step : List.of("unit-test", "lint", "integration-test", "docs")) {
+      spans.add(new Instant[] {Instant.parse(Json.str(jobs.get(step), "status", "startTime")),
+          Instant.parse(Json.str(jobs.get(step), "status", "completionTime"))});
+    }
+    for (Instant[] a : spans) {
+      long together = spans.stream().filter(b -> !b[0].isAfter(a[0]) && b[1].isAfter(a[0])).count();
+      assertTrue(together <= 2, together + " test steps ran at once");
+    }
+  }
+
+  @Test
+  @DisplayName("a spec that changes only a memory limit restarts the workflow with new Jobs carrying the new limit")
+  void memoryLimitChangeRestarts() throws Exception {
+    String ns = cluster.newNamespace("memory");
+    JsonObject spec = wfs.spec(60, List.of(step("a", "sleep 3"), step("b", "echo b", "a")));
+    JsonObject resources = com.google.gson.JsonParser.parseString(
+        "{\"limits\": {\"memory\": \"64Mi\"}}").getAsJsonObject();
+    spec.getAsJsonArray("containers").get(0).getAsJsonObject().add("resources", resources);
+    JsonObject wf = wfs.workflow(ns, "mem", 60, Map.of(), List.of());
+    wf.add("spec", spec);
+    wfs.create(wf);
+    within(60).until(() -> hasJob(ns, "mem", "a"));
+    String before = Json.str(byStep(ns, "mem").get("a"), "metadata", "uid");
+    JsonObject changed = spec.deepCopy();
+    Json.obj(changed.getAsJsonArray("containers").get(0).getAsJsonObject(), "resources", "limits")
+        .addProperty("memory", "96Mi");
+    wfs.setSpec(ns, "mem", changed);
+    within(90).until(statusIs(ns, "mem", "Completed"));
+    JsonObject a = byStep(ns, "mem").get("a");
+    assertNotEquals(before, Json.str(a, "metadata", "uid"), "a new Job for the new spec");
+    assertEquals("96Mi", Json.str(Json.obj(a, "spec", "template", "spec").getAsJsonArray("containers").get(0)
+        .getAsJsonObject(), "resources", "limits", "memory"));
+    within(30).until(() -> wfs.jobs(ns).size() == 2);
+  }
+
+  @Test
+  @DisplayName("a queued step holds the workflow Started with the step Queued until its queue admits it, then runs")
+  void queuedStep() throws Exception {
+    String ns = cluster.newNamespace("queued");
+    JsonObject wf = wfs.workflow(ns, "kueued", 5, Map.of(), List.of(step("a", "echo a"), step("b", "echo b", "a")));
+    Json.obj(wf, "spec").addProperty("queueName", "test-queue");
+    wfs.create(wf);
+    within(60).until(() -> hasJob(ns, "kueued", "a") && "Queued".equals(stepState(ns, "kueued", "a")));
+    JsonObject a = byStep(ns, "kueued").get("a");
+    assertEquals("test-queue", Json.strings(a, "metadata", "labels").get("kueue.x-k8s.io/queue-name"));
+    assertEquals(true, Json.at(a, "spec", "suspend").getAsBoolean());
+    // Longer than maxStepTimeout (5 s): time in the queue is not running time.
+    await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(30))
+        .until(() -> "Started".equals(wfs.status(ns, "kueued")) && "Queued".equals(stepState(ns, "kueued", "a")));
+    assertFalse(hasJob(ns, "kueued", "b"));
+    release(ns, Json.str(a, "metadata", "name"));
+    within(60).until(() -> hasJob(ns, "kueued", "b"));
+    release(ns, Json.str(byStep(ns, "kueued").get("b"), "metadata", "name"));
+    within(60).until(statusIs(ns, "kueued", "Completed"));
+  }
+
+  /** What Kueue does on admission: unsuspend the Job. */
+  private void release(String ns, String job) throws ApiException {
+    JsonObject patch = com.google.gson.JsonParser.parseString("{\"spec\": {\"suspend\": false}}").getAsJsonObject();
+    cluster.api().mergePatch(com.crd.workflow.kube.Paths.job(ns, job), patch);
+  }
+
+  private String stepState(String ns, String wf, String step) throws ApiException {
+    for (JsonObject s : Json.objects(wfs.get(ns, wf), "status", "steps")) {
+      if (step.equals(Json.str(s, "name"))) {
+        return Json.str(s, "state");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The documents of an example, in namespace {@code ns}; every object that is not a Workflow (a
+   * Secret, ConfigMap or ServiceAccount its steps use) is created on the way.
+   */
+  private List<JsonObject> exampleDocuments(java.nio.file.Path f, String ns) throws Exception {
+    List<JsonObject> docs = new ArrayList<>();
+    for (Object yaml : new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+        new org.yaml.snakeyaml.LoaderOptions())).loadAll(java.nio.file.Files.readString(f))) {
+      JsonObject o = new com.google.gson.Gson().toJsonTree(yaml).getAsJsonObject();
+      Json.obj(o, "metadata").addProperty("namespace", ns);
+      if (!"Workflow".equals(Json.str(o, "kind"))) {
+        String plural = Json.str(o, "kind").toLowerCase() + "s";
+        cluster.api().create("/api/v1/namespaces/" + ns + "/" + plural, o);
+      }
+      docs.add(o);
+    }
+    return docs;
   }
 
   // ---- helpers ----

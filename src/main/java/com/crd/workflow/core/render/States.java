@@ -13,6 +13,7 @@ public final class States {
     }
     return switch (state) {
       case Waiting -> unicode ? "\u25cb" : ".";
+      case Queued -> unicode ? "\u25d4" : "~";
       case Running -> unicode ? "\u25cf" : "*";
       case Succeeded -> unicode ? "\u2714" : "+";
       case Failed -> unicode ? "\u2716" : "x";
@@ -26,6 +27,7 @@ public final class States {
     }
     return switch (state) {
       case Waiting -> "90";
+      case Queued -> "36";
       case Running -> "34";
       case Succeeded -> "32";
       case Failed -> "31";

@@ -25,6 +25,7 @@ public final class Svg {
       .node rect{fill:#f3f4f6;stroke:#6b7280;stroke-width:1.5}
       .node text{font:12px monospace;fill:#111827;dominant-baseline:central}
       .node.Running rect{fill:#dbeafe;stroke:#2563eb}
+      .node.Queued rect{fill:#cffafe;stroke:#0891b2}
       .node.Succeeded rect{fill:#dcfce7;stroke:#16a34a}
       .node.Failed rect{fill:#fee2e2;stroke:#dc2626}
       .node.missing rect{fill:#fff;stroke:#d97706;stroke-dasharray:4 3}
