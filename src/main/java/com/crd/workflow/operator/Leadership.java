@@ -59,9 +59,12 @@ public final class Leadership implements Runnable {
     this.onChange = onChange;
   }
 
-  /** How often a leader renews and a candidate looks: 1/8 of the lease, at most 2 s. */
+  /**
+   * How often a leader renews and a candidate looks: 1/10 of the lease, at most 2 s. A candidate
+   * dates a renewal by when it first saw it, so this is also how late it may take a lapsed lease.
+   */
   static Duration retryPeriod(Duration lease) {
-    Duration d = lease.dividedBy(8);
+    Duration d = lease.dividedBy(10);
     return d.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : d;
   }
 

@@ -103,9 +103,22 @@ class LeaderChurnTest {
   private Instant killLeader() throws Exception {
     cluster.setOperators(2);
     await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null);
+    // The survivor is a standby that has been running: its mirror of the cluster is filled.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> cluster.operators().ports()
+        .stream().allMatch(p -> synced(p)));
     String leader = holder();
     assertTrue(cluster.operators().kill(leader), "leader " + leader + " is one of ours");
     return Instant.now();
+  }
+
+  private static boolean synced(int port) {
+    try {
+      // both reflectors listed: workflows and jobs
+      return com.crd.workflow.scenarios.OperatorProcess.scrape(port,
+          "workflow_operator_api_requests_total", "verb=\"list\"").orElse(0) >= 2;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private Duration untilFirstTickAfter(Instant killed) {

@@ -9,7 +9,8 @@ public final class LocalOperators implements AutoCloseable {
   private final Path kubeconfig;
   private final Path logDir;
   private final List<String> args;
-  private final List<OperatorProcess> running = new ArrayList<>();
+  /** Copy-on-write: {@link #ports()} reads it without waiting for a replica that is starting. */
+  private final List<OperatorProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public LocalOperators(Path kubeconfig, Path logDir, List<String> args) {
     this.kubeconfig = kubeconfig;
@@ -60,8 +61,11 @@ public final class LocalOperators implements AutoCloseable {
     }
   }
 
-  /** Metrics ports of every running instance. */
-  public synchronized java.util.List<Integer> ports() {
+  /**
+   * Metrics ports of every running instance; not synchronized, so a poller is never held up for
+   * seconds while {@link #scale} starts a JVM.
+   */
+  public java.util.List<Integer> ports() {
     java.util.List<Integer> out = new ArrayList<>();
     for (OperatorProcess p : running) {
       if (p.alive()) {
