@@ -156,17 +156,9 @@ public final class Names {
     if (s == null) {
       return "null";
     }
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.append('"').toString();
+    StringBuilder b = new StringBuilder();
+    Data.quote(s, b);
+    return b.toString();
   }
 
   private static String quoteAll(List<String> items) {
