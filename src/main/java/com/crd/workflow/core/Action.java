@@ -13,6 +13,8 @@ public sealed interface Action {
    * @param container the step's Container fields, stepDefaults merged in (plain data)
    * @param podTemplate the workflow's {@code spec.podTemplate} (plain data)
    * @param suspend create it suspended, for a queue (Kueue) to admit
+   * @param retries the step's retries, which shape the Job's backoffLimit and podFailurePolicy;
+   *     null when the step is not retried
    */
   record CreateJob(
       String namespace,
@@ -26,7 +28,8 @@ public sealed interface Action {
       Long activeDeadlineSeconds,
       Map<String, Object> container,
       Map<String, Object> podTemplate,
-      boolean suspend) implements Action {
+      boolean suspend,
+      Retries retries) implements Action {
     public CreateJob {
       container = Data.frozenMap(container);
       podTemplate = Data.frozenMap(podTemplate);
@@ -36,7 +39,15 @@ public sealed interface Action {
         String specHash, Step step, Map<String, String> labels, List<String> propagatedLabels,
         Long activeDeadlineSeconds) {
       this(namespace, jobName, workflowName, workflowUid, specHash, step, labels,
-          propagatedLabels, activeDeadlineSeconds, step.container(), Map.of(), false);
+          propagatedLabels, activeDeadlineSeconds, step.container(), Map.of(), false, null);
+    }
+
+    public CreateJob(String namespace, String jobName, String workflowName, String workflowUid,
+        String specHash, Step step, Map<String, String> labels, List<String> propagatedLabels,
+        Long activeDeadlineSeconds, Map<String, Object> container, Map<String, Object> podTemplate,
+        boolean suspend) {
+      this(namespace, jobName, workflowName, workflowUid, specHash, step, labels,
+          propagatedLabels, activeDeadlineSeconds, container, podTemplate, suspend, null);
     }
   }
 

@@ -33,7 +33,11 @@ public final class Events {
       }
       switch (s.state()) {
         case Running -> events.add(WorkflowEvent.normal("StepStarted",
-            "step " + s.name() + " started (job " + s.job() + ")"));
+            "step " + s.name() + " started (job " + s.job()
+                + (s.attempts() != null && s.attempts() > 1 ? ", attempt " + s.attempts() : "")
+                + ")"));
+        case Retrying -> events.add(WorkflowEvent.warning("StepRetrying",
+            "step " + s.name() + " " + s.message()));
         case Succeeded -> events.add(WorkflowEvent.normal("StepSucceeded",
             "step " + s.name() + " succeeded"));
         case Failed -> events.add(WorkflowEvent.warning(
@@ -41,7 +45,7 @@ public final class Events {
             "step " + s.name() + " " + s.message()));
         case Queued -> events.add(WorkflowEvent.normal("StepQueued",
             "step " + s.name() + " queued (job " + s.job() + ")"));
-        case Waiting -> { }
+        case Waiting, Skipped -> { }
       }
     }
     if (next.phase() == Phase.Completed && (was != Phase.Completed || !sameSpec)) {

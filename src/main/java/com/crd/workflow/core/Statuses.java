@@ -23,7 +23,8 @@ public final class Statuses {
   static WorkflowStatus of(Workflow wf, String hash, List<StepStatus> steps, Instant now) {
     List<String> executed = names(steps, StepState.Succeeded);
     List<String> started = steps.stream()
-        .filter(s -> s.state() != StepState.Waiting).map(StepStatus::name).toList();
+        .filter(s -> s.state() != StepState.Waiting && s.state() != StepState.Skipped)
+        .map(StepStatus::name).toList();
     List<StepStatus> failed = steps.stream().filter(s -> s.state() == StepState.Failed).toList();
     Phase phase;
     String message;
@@ -42,14 +43,18 @@ public final class Statuses {
       phase = Phase.Started;
       List<String> running = names(steps, StepState.Running);
       List<String> queued = names(steps, StepState.Queued);
+      List<String> retrying = names(steps, StepState.Retrying);
       List<String> parts = new ArrayList<>();
-      if (!running.isEmpty() || queued.isEmpty()) {
+      if (!running.isEmpty() || queued.isEmpty() && retrying.isEmpty()) {
         parts.add("running: " + listed(running));
       }
       if (!queued.isEmpty()) {
         parts.add("queued: " + listed(queued));
       }
-      if (running.isEmpty() && queued.isEmpty()) {
+      if (!retrying.isEmpty()) {
+        parts.add("retrying: " + listed(retrying));
+      }
+      if (running.isEmpty() && queued.isEmpty() && retrying.isEmpty()) {
         // Ready steps held back by parallelism or the operator's global cap.
         parts = List.of("waiting for a free slot: " + listed(names(steps, StepState.Waiting)));
       }

@@ -11,9 +11,10 @@ import java.util.Map;
  *     {@code metadata.annotations}; plain data, empty if none
  * @param parallelism at most this many steps run at once; null = unlimited
  * @param queueName the Kueue LocalQueue every step Job is submitted to; null = none
+ * @param retries the default {@code retries} of every step that sets none; null = no retry
  */
 public record WorkflowSpec(long maxStepTimeout, List<Step> steps, Map<String, Object> stepDefaults,
-    Map<String, Object> podTemplate, Long parallelism, String queueName) {
+    Map<String, Object> podTemplate, Long parallelism, String queueName, Retries retries) {
   public static final long DEFAULT_TIMEOUT_SECONDS = 60;
   public static final long UNLIMITED = -1;
   /** The stepDefaults fields; each is a Container field. */
@@ -31,7 +32,17 @@ public record WorkflowSpec(long maxStepTimeout, List<Step> steps, Map<String, Ob
   }
 
   public WorkflowSpec(long maxStepTimeout, List<Step> steps) {
-    this(maxStepTimeout, steps, Map.of(), Map.of(), null, null);
+    this(maxStepTimeout, steps, Map.of(), Map.of(), null, null, null);
+  }
+
+  public WorkflowSpec(long maxStepTimeout, List<Step> steps, Map<String, Object> stepDefaults,
+      Map<String, Object> podTemplate, Long parallelism, String queueName) {
+    this(maxStepTimeout, steps, stepDefaults, podTemplate, parallelism, queueName, null);
+  }
+
+  /** The retries a step gets: its own, else the workflow's; null = no retry. */
+  public Retries retriesOf(Step s) {
+    return s.retries() != null ? s.retries() : retries;
   }
 
   public boolean unlimited() {

@@ -70,7 +70,7 @@ class CrdSchemasTest {
   @DisplayName("steps take the batch Container fields, stepDefaults a subset, podTemplate the pod fields and metadata")
   void fieldsOffered() {
     assertEquals(List.of("args", "command", "dependsOn", "env", "envFrom", "image", "imagePullPolicy", "resources",
-        "securityContext", "stepName", "volumeMounts", "workingDir"), keys("spec.containers[*]"));
+        "retries", "securityContext", "stepName", "volumeMounts", "workingDir"), keys("spec.containers[*]"));
     assertEquals(List.of("env", "envFrom", "imagePullPolicy", "resources", "securityContext", "volumeMounts"),
         keys("spec.stepDefaults"));
     assertEquals(List.of("affinity", "automountServiceAccountToken", "imagePullSecrets", "metadata", "nodeSelector",
