@@ -24,10 +24,11 @@ demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch exam
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -Ddemo.keep=$(KEEP) -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.demo.Demo $(FILES)
 
-bench: ## time a tick's planning (100 to 5000 workflows) and the layout of the largest DAG (prints numbers)
+bench: ## time a tick's planning, the layout of the largest DAG, and weigh the mirror (prints numbers)
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath
 	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.PlannerBench
 	java -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.LayoutBench
+	java -Xmx2g -cp "target/test-classes:target/classes:$$(cat target/test.classpath)" com.crd.workflow.bench.MirrorFootprint 10000
 
 N ?= 1000,10000
 bench-scale: build ## the operator jar against N converged workflows x 10 steps (N=10000): CPU, LISTs, reaction, memory

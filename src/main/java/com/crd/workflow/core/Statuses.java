@@ -15,6 +15,8 @@ public final class Statuses {
   public static final String REASON_STEP_FAILED = "StepFailed";
   public static final String REASON_TIMED_OUT = "StepTimedOut";
   public static final String REASON_BLOCKED = "JobNameTaken";
+  /** The API server refused a step's Job for good (RBAC, quota, admission). */
+  public static final String REASON_REJECTED = "JobRejected";
   private static final int MAX_LISTED = 5;
 
   private Statuses() {}

@@ -34,20 +34,29 @@ public final class Applier {
 
   private final Map<String, Integer> carriedOut = new java.util.TreeMap<>();
 
-  private final KubeApi api;
+  private final ApiCalls api;
   private final Clock clock;
   private final EventRecorder events;
   private final BooleanSupplier mayAct;
   private final RateLimiter limiter;
   /** Status writes are paid for up front (with their Events), from spare budget only. */
-  private final KubeApi statusApi;
+  private final ApiCalls statusApi;
   private final java.util.Set<String> deferred = new java.util.TreeSet<>();
   private final Map<String, java.util.Set<String>> freshUids = new java.util.HashMap<>();
 
   public Applier(KubeApi api, Clock clock, EventRecorder events, BooleanSupplier mayAct) {
+    this(api, api.prepaid(), api.limiter(), clock, events, mayAct);
+  }
+
+  /**
+   * @param api paced calls (Jobs, the orphan check)
+   * @param statusApi calls whose budget the applier takes from {@code limiter} first (status)
+   */
+  public Applier(ApiCalls api, ApiCalls statusApi, RateLimiter limiter, Clock clock,
+      EventRecorder events, BooleanSupplier mayAct) {
     this.api = api;
-    this.limiter = api.limiter();
-    this.statusApi = api.prepaid();
+    this.limiter = limiter;
+    this.statusApi = statusApi;
     this.clock = clock;
     this.events = events;
     this.mayAct = mayAct;
@@ -82,11 +91,30 @@ public final class Applier {
             if (foreign != null) {
               failures.put(p, Statuses.failed(workflows.get(p.workflowKey()), p.status(),
                   Statuses.REASON_BLOCKED, foreign, clock.instant()));
+              count(a, Outcome.PERMANENT);
             } else {
-              carriedOut.merge(a.getClass().getSimpleName(), 1, Integer::sum);
+              count(a, Outcome.DONE);
             }
             done++;
-          } catch (ApiException | RuntimeException e) {
+          } catch (ApiException e) {
+            Outcome o = Outcome.of(e);
+            count(a, o);
+            if (o == Outcome.PERMANENT) {
+              // Refused for good (RBAC, quota, admission): this workflow says so and stops; the
+              // others go on, and the tick is not a failure of the operator.
+              String msg = "step " + c.step().stepName() + " cannot start: the API server refused its Job: "
+                  + ApiCalls.text(e);
+              Log.warn(msg, "namespace", c.namespace(), "workflow", c.workflowName());
+              failures.put(p, Statuses.failed(workflows.get(p.workflowKey()), p.status(),
+                  Statuses.REASON_REJECTED, msg.length() > 512 ? msg.substring(0, 512) : msg,
+                  clock.instant()));
+            } else {
+              jobsFailed.add(p);
+              failed.add(p.workflowKey());
+              errors.add(describe(p, a, e));
+            }
+          } catch (RuntimeException e) {
+            count(a, Outcome.TRANSIENT);
             jobsFailed.add(p);
             failed.add(p.workflowKey());
             errors.add(describe(p, a, e));
@@ -119,7 +147,7 @@ public final class Applier {
   }
 
   private interface Call {
-    void run() throws ApiException;
+    Outcome run() throws ApiException;
   }
 
   private boolean act(List<String> errors) {
@@ -134,37 +162,58 @@ public final class Applier {
 
   private int run(List<String> errors, java.util.Set<String> failed, Plan p, Action a, Call call) {
     try {
-      call.run();
-      carriedOut.merge(a.getClass().getSimpleName(), 1, Integer::sum);
+      count(a, call.run());
       return 1;
     } catch (ApiException e) {
-      errors.add(p.workflowKey() + ": " + e.getMessage());
+      count(a, Outcome.of(e));
+      errors.add(p.workflowKey() + ": " + ApiCalls.text(e));
     } catch (RuntimeException e) { // one odd object must not stop the other workflows
+      count(a, Outcome.TRANSIENT);
       errors.add(p.workflowKey() + ": " + e);
     }
     failed.add(p.workflowKey());
     return 0;
   }
 
-  private static String describe(Plan p, Action a, Exception e) {
-    return p.workflowKey() + ": " + a.getClass().getSimpleName() + ": " + e.getMessage();
+  /** What became of one action. */
+  public enum Outcome {
+    DONE, ALREADY_DONE, CONFLICT, TRANSIENT, PERMANENT;
+
+    /** A failed call: worth retrying (throttled, server error, network), or not. */
+    static Outcome of(ApiException e) {
+      int code = e.getCode();
+      if (code == 409) {
+        return CONFLICT;
+      }
+      return code == 0 || code == 408 || code == 429 || code >= 500 ? TRANSIENT : PERMANENT;
+    }
   }
 
-  private void delete(DeleteJob d) throws ApiException {
+  private void count(Action a, Outcome o) {
+    carriedOut.merge(a.getClass().getSimpleName() + "/" + o.name().toLowerCase(), 1, Integer::sum);
+  }
+
+  private static String describe(Plan p, Action a, Exception e) {
+    return p.workflowKey() + ": " + a.getClass().getSimpleName() + ": " + ApiCalls.text(e);
+  }
+
+  private Outcome delete(DeleteJob d) throws ApiException {
     if (d.orphanOf() != null && workflowExists(d.namespace(), d.orphanOf(), d.orphanName())) {
       // Created after this tick listed workflows (another replica, a hand-over): not an orphan.
       Log.info("job's workflow appeared meanwhile, keeping it", "namespace", d.namespace(),
           "job", d.jobName());
-      return;
+      return Outcome.ALREADY_DONE;
     }
     try {
       api.delete(Paths.job(d.namespace(), d.jobName()));
       Log.info("deleted job", "namespace", d.namespace(), "job", d.jobName(), "why", d.why());
+      return Outcome.DONE;
     } catch (ApiException e) {
       if (e.getCode() != 404) {
         throw e;
       }
       Log.debug("job already gone", "namespace", d.namespace(), "job", d.jobName());
+      return Outcome.ALREADY_DONE;
     }
   }
 
@@ -222,7 +271,7 @@ public final class Applier {
     return msg;
   }
 
-  private void relabel(PatchJobLabels l) throws ApiException {
+  private Outcome relabel(PatchJobLabels l) throws ApiException {
     JsonObject labels = new JsonObject();
     l.set().forEach(labels::addProperty);
     l.remove().forEach(k -> labels.add(k, com.google.gson.JsonNull.INSTANCE));
@@ -237,14 +286,16 @@ public final class Applier {
       api.mergePatch(Paths.job(l.namespace(), l.jobName()), patch);
       Log.info("relabelled job", "namespace", l.namespace(), "job", l.jobName(),
           "removed", String.join(",", l.remove()));
+      return Outcome.DONE;
     } catch (ApiException e) {
       if (e.getCode() != 404) {
         throw e;
       }
+      return Outcome.ALREADY_DONE; // the Job is gone: nothing left to relabel
     }
   }
 
-  private void writeStatus(PatchStatus s) throws ApiException {
+  private Outcome writeStatus(PatchStatus s) throws ApiException {
     JsonObject meta = new JsonObject();
     meta.addProperty("resourceVersion", s.resourceVersion()); // a concurrent writer gets a 409
     JsonObject patch = new JsonObject();
@@ -255,11 +306,12 @@ public final class Applier {
       statusApi.mergePatch(path + "/status", patch);
     } catch (ApiException e) {
       if (e.getCode() == 404) {
-        return; // deleted meanwhile: nothing to report on
+        return Outcome.ALREADY_DONE; // deleted meanwhile: nothing to report on
       } else if (e.getCode() == 409) {
+        // Planned from an older Workflow: the newer one's watch event replans it.
         Log.info("status changed meanwhile, retrying next tick", "namespace", s.namespace(),
             "workflow", s.workflowName());
-        return;
+        return Outcome.CONFLICT;
       } else {
         throw e;
       }
@@ -270,5 +322,6 @@ public final class Applier {
     for (WorkflowEvent e : s.events()) {
       events.record(s.namespace(), s.workflowName(), s.workflowUid(), e);
     }
+    return Outcome.DONE;
   }
 }

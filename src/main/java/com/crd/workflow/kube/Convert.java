@@ -417,10 +417,23 @@ public final class Convert {
     return null;
   }
 
-  /** {@code spec.suspend: true}: a queue such as Kueue holds the Job; no pod runs. */
+  /**
+   * {@code spec.suspend: true}: a queue such as Kueue holds the Job; no pod runs. A Job the queue
+   * has just released but whose Suspended condition the Job controller has not yet turned False
+   * counts as suspended too: its clock starts when the controller says it resumed, not before
+   * (else the time it spent queued would count against maxStepTimeout).
+   */
   static boolean suspended(JsonObject job) {
     JsonElement s = Json.at(job, "spec", "suspend");
-    return s instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean();
+    if (s instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean()) {
+      return true;
+    }
+    for (JsonObject c : Json.objects(job, "status", "conditions")) {
+      if ("Suspended".equals(Json.str(c, "type")) && "True".equals(Json.str(c, "status"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** When the Job controller saw it resumed: its Suspended condition turned False. */

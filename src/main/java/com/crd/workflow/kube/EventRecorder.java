@@ -11,11 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Records core/v1 Events on Workflows. Best effort: a lost Event never fails a tick. */
 public final class EventRecorder {
-  private final KubeApi api;
+  private final ApiCalls api;
   private final Clock clock;
   private final String instance;
 
-  public EventRecorder(KubeApi api, Clock clock, String instance) {
+  public EventRecorder(ApiCalls api, Clock clock, String instance) {
     this.api = api;
     this.clock = clock;
     this.instance = instance;
@@ -55,7 +55,7 @@ public final class EventRecorder {
       api.create(Paths.events(ns), ev);
     } catch (ApiException ex) {
       Log.warn("could not record event", "namespace", ns, "workflow", workflow,
-          "reason", e.reason(), "error", ex.getMessage());
+          "reason", e.reason(), "error", ApiCalls.text(ex));
     }
   }
 }

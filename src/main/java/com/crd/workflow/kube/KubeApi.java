@@ -21,7 +21,7 @@ import okhttp3.Response;
  * token refresh are client-java's). JSON stays JSON: typed models reject fields newer servers add,
  * and untyped decoding turns integers into doubles.
  */
-public final class KubeApi {
+public final class KubeApi implements ApiCalls {
   public static final String MERGE_PATCH = "application/merge-patch+json";
   private static final int PAGE = 500;
 
@@ -59,11 +59,13 @@ public final class KubeApi {
     return new KubeApi(client, onCall, RateLimiter.UNLIMITED, throttledUntil);
   }
 
+  @Override
   public JsonObject get(String path) throws ApiException {
     return call("get", "GET", path, List.of(), null, null);
   }
 
   /** Every item of a list, following {@code continue} tokens. */
+  @Override
   public List<JsonObject> list(String path, String labelSelector) throws ApiException {
     List<JsonObject> items = new ArrayList<>();
     String cont = null;
@@ -148,6 +150,7 @@ public final class KubeApi {
     }
   }
 
+  @Override
   public JsonObject create(String path, JsonElement body) throws ApiException {
     return call("create", "POST", path, List.of(), body, "application/json");
   }
@@ -157,11 +160,13 @@ public final class KubeApi {
     return call("update", "PUT", path, List.of(), body, "application/json");
   }
 
+  @Override
   public JsonObject mergePatch(String path, JsonObject patch) throws ApiException {
     return call("patch", "PATCH", path, List.of(), patch, MERGE_PATCH);
   }
 
   /** Deletes with background propagation: the object goes now, its dependents right after. */
+  @Override
   public void delete(String path) throws ApiException {
     JsonObject options = new JsonObject();
     options.addProperty("apiVersion", "v1");

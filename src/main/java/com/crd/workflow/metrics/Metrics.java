@@ -35,8 +35,9 @@ public final class Metrics {
       "Kubernetes API requests by verb (get, list, create, patch, delete) and outcome.")
       .labelNames("verb", "outcome").register(registry);
   final Counter actions = Counter.build(PREFIX + "actions_total",
-      "Actions carried out, by kind (CreateJob, DeleteJob, PatchJobLabels, PatchStatus).")
-      .labelNames("action").register(registry);
+      "Actions carried out, by kind (CreateJob, DeleteJob, PatchJobLabels, PatchStatus) and outcome "
+          + "(done, already_done, conflict, transient, permanent).")
+      .labelNames("action", "outcome").register(registry);
   final Gauge lastSuccess = Gauge.build(PREFIX + "last_successful_tick_timestamp_seconds",
       "Unix time of the last tick that completed without error.").register(registry);
   final Gauge leader = Gauge.build(PREFIX + "leader",
@@ -56,12 +57,10 @@ public final class Metrics {
     this.leading = isLeader;
   }
 
-  public void action(String kind) {
-    actions.labels(kind).inc();
-  }
-
-  public void actions(String kind, int n) {
-    actions.labels(kind).inc(n);
+  /** @param kindAndOutcome "CreateJob/done", as the applier reports it */
+  public void actions(String kindAndOutcome, int n) {
+    String[] parts = kindAndOutcome.split("/", 2);
+    actions.labels(parts[0], parts.length > 1 ? parts[1] : "done").inc(n);
   }
 
   /** Records a finished tick: its duration and outcome. */
@@ -76,6 +75,23 @@ public final class Metrics {
   }
 
   private volatile boolean leading;
+
+  /**
+   * {@code workflow_operator_api_problem{cause}}: 1 for each kind of problem that keeps the operator
+   * from observing the cluster right now (crd_missing, unauthorized, forbidden, unreachable, ...).
+   */
+  public void problems(Supplier<? extends Collection<String>> causes) {
+    new Collector() {
+      @Override
+      public List<MetricFamilySamples> collect() {
+        GaugeMetricFamily g = new GaugeMetricFamily(PREFIX + "api_problem",
+            "1 for each kind of API problem that keeps the operator from observing the cluster.",
+            List.of("cause"));
+        new java.util.TreeSet<String>(causes.get()).forEach(c -> g.addMetric(List.of(c), 1));
+        return List.of(g);
+      }
+    }.register(registry);
+  }
 
   /**
    * Workflow and step gauges, computed when scraped from the observed Workflows' statuses: no

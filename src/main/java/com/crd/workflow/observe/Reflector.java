@@ -2,6 +2,8 @@ package com.crd.workflow.observe;
 
 import com.crd.workflow.Log;
 import com.crd.workflow.kube.Decode;
+import com.crd.workflow.kube.ApiCalls;
+import com.crd.workflow.kube.Explain;
 import com.crd.workflow.kube.KubeApi;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -55,6 +57,7 @@ public final class Reflector<T> implements Runnable {
   private volatile boolean stopped;
   private volatile boolean synced;
   private volatile String problem;
+  private volatile Explain.Cause cause;
   private volatile Call current;
   private volatile Thread thread;
   /** While a resync LIST runs: the keys the watch has delivered since it began. */
@@ -90,6 +93,11 @@ public final class Reflector<T> implements Runnable {
   /** Null while lists and watches work; else what is wrong, for logs and /readyz. */
   public String problem() {
     return problem;
+  }
+
+  /** The kind of the current problem, for a metric; null while lists and watches work. */
+  public Explain.Cause cause() {
+    return problem == null ? null : cause == null ? Explain.Cause.OTHER : cause;
   }
 
   public void stop() {
@@ -145,7 +153,9 @@ public final class Reflector<T> implements Runnable {
         }
         report("watch of " + kind.name() + " broke: " + end.why());
       } catch (ApiException e) {
-        report("list of " + kind.name() + " failed: " + e.getMessage());
+        Explain.Explanation why = Explain.of(e, "list", kind.name(), api.client().getBasePath());
+        cause = why.cause();
+        report(why.message());
       } catch (RuntimeException e) {
         report("mirror of " + kind.name() + " failed: " + e);
         rv = null;
@@ -195,7 +205,12 @@ public final class Reflector<T> implements Runnable {
           }
           // A server (or proxy) that lists but refuses watch=true.
           boolean unsupported = code == 400 || code == 404 || code == 405 || code == 501;
-          return new WatchEnd(rv, false, unsupported, "HTTP " + code);
+          String body = r.body() == null ? "" : r.body().string();
+          String why = code == 401 || code == 403
+              ? Explain.of(new ApiException(code, "HTTP " + code + ": " + body), "watch", kind.name(),
+                  api.client().getBasePath()).message()
+              : "HTTP " + code;
+          return new WatchEnd(rv, false, unsupported, why);
         }
         BufferedSource src = r.body().source();
         String line;
@@ -237,7 +252,7 @@ public final class Reflector<T> implements Runnable {
       if (stopped) {
         return new WatchEnd(rv, true, false, "stopped");
       }
-      return new WatchEnd(rv, delivered, false, String.valueOf(e.getMessage()));
+      return new WatchEnd(rv, delivered, false, ApiCalls.text(e));
     }
     // Ended by the server: fine if it lasted (or ran to the timeout asked for); a stream that
     // ends at once, empty, must not spin.
@@ -287,7 +302,7 @@ public final class Reflector<T> implements Runnable {
         }
       } catch (ApiException | RuntimeException e) {
         Log.warn("resync failed, trying again next period", "kind", kind.name(),
-            "error", String.valueOf(e.getMessage()));
+            "error", ApiCalls.text(e));
       } finally {
         touched = null;
       }
@@ -305,6 +320,7 @@ public final class Reflector<T> implements Runnable {
   }
 
   private void clearProblem() {
+    cause = null;
     if (problem != null) {
       Log.info("mirror recovered", "kind", kind.name());
     }

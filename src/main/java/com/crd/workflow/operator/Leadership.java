@@ -30,6 +30,8 @@ public final class Leadership implements Runnable {
   private final String identity;
   private final long leaseNanos;
   private final long renewDeadlineNanos;
+  /** The record read when {@link #expiresAt} was set: what a lapsed lease is taken over from. */
+  private JsonLeaseLock.Record lastSeen;
   private final long retryNanos;
   private final Consumer<Boolean> onChange;
   private final Object wakeup = new Object();
@@ -124,9 +126,20 @@ public final class Leadership implements Runnable {
   }
 
   private Boolean acquireOrRenew(long now) throws ApiException {
+    long waitedFor = expiresAt;
     expiresAt = 0;
     int seconds = (int) Math.max(1, Math.round(leaseNanos / 1e9));
     Instant wall = Instant.now();
+    JsonLeaseLock.Record seen = lastSeen;
+    lastSeen = null;
+    if (waitedFor != 0 && now - waitedFor >= 0 && seen != null) {
+      // The lease watched lapsed: take it with the version read then, without another read. If
+      // anyone wrote it since, the precondition fails with 409 and the next attempt reads again.
+      lock.update(new JsonLeaseLock.Record(identity, seconds, wall, wall, seen.transitions() + 1));
+      observedVersion = lock.version();
+      observedAt = now;
+      return true;
+    }
     JsonLeaseLock.Record r = lock.get();
     if (r == null) {
       lock.create(new JsonLeaseLock.Record(identity, seconds, wall, wall, 0));
@@ -143,6 +156,7 @@ public final class Leadership implements Runnable {
       long duration = r.leaseDurationSeconds() > 0 ? r.leaseDurationSeconds() * 1_000_000_000L : leaseNanos;
       if (now - observedAt < duration) {
         expiresAt = observedAt + duration;
+        lastSeen = r;
         return false;
       }
     }

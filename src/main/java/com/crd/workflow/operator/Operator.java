@@ -86,6 +86,8 @@ public final class Operator {
           settings.resyncPeriod(), settings.tickPeriod()));
     }
     metrics.observe(mirror::workflows);
+    metrics.problems(() -> reflectors.stream().map(Reflector::cause).filter(java.util.Objects::nonNull)
+        .map(c -> c.name().toLowerCase()).toList());
     reconciler = new Reconciler(mirror, () -> reflectors.stream().allMatch(Reflector::synced),
         applier, metrics, clock, loop::wakeIn, settings.maxRunningSteps());
     if (settings.metricsPort() >= 0) {

@@ -99,6 +99,7 @@ public final class ScaleBench {
     await(() -> !op.ticksSince(0, true).isEmpty(), Duration.ofMinutes(5));
     row("start to first full tick (initial LIST of everything)", secs(System.nanoTime() - start)
         + ", operator CPU " + secs(op.cpuNanos()));
+    long listsAfterStart = server.traffic().lists();
 
     // Idle: nothing changes; only periodic ticks and lease renewals.
     Snapshot before = Snapshot.of(server, op);
@@ -156,10 +157,9 @@ public final class ScaleBench {
     driver.stop();
 
     // Let a resync happen, then read the peak RSS: it covers the initial LIST and the resync.
-    long listsBefore = server.traffic().lists();
     await(() -> op.uptime().compareTo(RESYNC.plusSeconds(20)) > 0, RESYNC.plusMinutes(3));
-    row("resync (every " + RESYNC.toSeconds() + " s in this run): LIST requests it made",
-        String.valueOf(server.traffic().lists() - listsBefore));
+    row("LIST requests after start-up (the resync, every " + RESYNC.toSeconds() + " s in this run)",
+        String.valueOf(server.traffic().lists() - listsAfterStart));
     row("heap after GC, after a resync", op.heapAfterGc());
     row("peak RSS (VmHWM), limit " + op.memoryLimit(), op.peakRss());
   }

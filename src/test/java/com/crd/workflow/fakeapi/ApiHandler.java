@@ -390,10 +390,9 @@ final class ApiHandler implements HttpHandler {
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest(e.getMessage());
     }
-    if (req.param("fieldSelector") != null) {
-      throw ApiError.badRequest("field selectors are not emulated: the operator does not use them");
-    }
-    return labels::matchesObject;
+    // metadata.name / metadata.namespace: `get --watch` follows one workflow by name.
+    Predicate<JsonObject> fields = FieldSelector.parse(type, req.param("fieldSelector"));
+    return o -> labels.matchesObject(o) && fields.test(o);
   }
 
   // ---------------------------------------------------------------- patch

@@ -138,7 +138,9 @@ class FakeApiServerTest extends FakeApiTestBase {
     assertEquals(List.of("a", "c"), workflowNames(null, "!tier", null));
     assertEquals(List.of("b"), workflowNames(null, "team==x,tier=1", null));
     assertApiError(400, () -> workflowNames(NS, "team in (x", null));
-    assertApiError(400, () -> workflowNames(NS, null, "metadata.name=b")); // not emulated: said, not ignored
+    assertEquals(List.of("b"), workflowNames(NS, null, "metadata.name=b"));
+    assertEquals(List.of("a"), workflowNames(null, "team=y", "metadata.namespace=" + NS));
+    assertApiError(400, () -> workflowNames(NS, null, "spec.maxStepTimeout=5")); // not indexed: said, not ignored
   }
 
   @SuppressWarnings("unchecked")

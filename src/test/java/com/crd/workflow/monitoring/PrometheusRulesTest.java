@@ -256,7 +256,7 @@ class PrometheusRulesTest {
     Metrics metrics = new Metrics();
     metrics.leader(true);
     metrics.apiCall("list", "ok");
-    metrics.action("CreateJob");
+    metrics.actions("CreateJob/done", 1);
     List<Condition> failed = List.of(
         new Condition(Statuses.COND_FAILED, "True", Statuses.REASON_STEP_FAILED, "step b failed", null, 1));
     StepStatus a = new StepStatus("a", StepState.Succeeded, "etl-a", null, null, null);

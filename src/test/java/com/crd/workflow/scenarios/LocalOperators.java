@@ -60,6 +60,17 @@ public final class LocalOperators implements AutoCloseable {
     }
   }
 
+  /** Metrics ports of every running instance. */
+  public synchronized java.util.List<Integer> ports() {
+    java.util.List<Integer> out = new ArrayList<>();
+    for (OperatorProcess p : running) {
+      if (p.alive()) {
+        out.add(p.metricsPort());
+      }
+    }
+    return out;
+  }
+
   /** Sum of one metric over every running instance. */
   public synchronized long sum(String metric, String labelFilter) throws Exception {
     long sum = 0;

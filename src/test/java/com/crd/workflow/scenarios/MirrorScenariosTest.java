@@ -59,6 +59,51 @@ class MirrorScenariosTest {
         .count();
   }
 
+  @Test
+  @DisplayName("a Job refused for good (403) fails only its workflow, with the reason; the others complete and the operator stays ready")
+  void permanentRefusalStaysInItsWorkflow() throws Exception {
+    Workflows wfs = start("--tick-period", "1s");
+    FakeApiServer api = cluster.server();
+    api.failNext("POST", "/namespaces/refused/jobs", 403, 1_000_000);
+    wfs.create(wfs.workflow("refused", "quota", 60, Map.of(), List.of(step("a", "echo a"))));
+    wfs.create(wfs.workflow("fine", "chain", 60, Map.of(),
+        List.of(step("a", "echo a"), step("b", "echo b", "a"))));
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> "Completed".equals(wfs.status("fine", "chain"))
+            && "Failed".equals(wfs.status("refused", "quota")));
+    JsonObject wf = api.get("workflows", "refused", "quota");
+    assertTrue(Json.str(wf, "status", "message").startsWith(
+        "step a cannot start: the API server refused its Job: HTTP 403"), Json.str(wf, "status", "message"));
+    int port = cluster.operators().metricsPort();
+    assertEquals(0, OperatorProcess.scrape(port, "workflow_operator_tick_errors_total", null).orElse(-1));
+    assertEquals(1, OperatorProcess.scrape(port, "workflow_operator_actions_total",
+        "action=\"CreateJob\",outcome=\"permanent\"").orElse(0));
+    HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, ready.statusCode(), ready.body());
+  }
+
+  @Test
+  @DisplayName("the Workflow CRD missing: /readyz and the log say how to install it, once")
+  void crdMissingIsExplained() throws Exception {
+    cluster = new InProcessCluster(List.of("--leader-elect=false", "--tick-period", "1s"));
+    cluster.server().failNext("GET", "/apis/workflow.crd.com/v1/workflows", 404, 1_000_000);
+    cluster.setOperators(1);
+    int port = cluster.operators().metricsPort();
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 503 && r.body().contains("kubectl apply -f crd/workflow.yaml");
+    });
+    assertEquals(1, OperatorProcess.scrape(port, "workflow_operator_api_problem",
+        "cause=\"crd_missing\"").orElse(0));
+    long first = lists("workflows");
+    await().atMost(Duration.ofSeconds(30)).until(() -> lists("workflows") >= first + 2); // retried twice more
+    long lines = Files.readString(cluster.operators().logOfOldest()).lines()
+        .filter(l -> l.contains("the Workflow CRD is not installed")).count();
+    assertEquals(1, lines, "the cause is logged once, not once per retry");
+  }
+
   private static JsonObject only(Workflows wfs, String ns) throws Exception {
     List<JsonObject> jobs = List.copyOf(wfs.jobs(ns).values());
     assertEquals(1, jobs.size());
