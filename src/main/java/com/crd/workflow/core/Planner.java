@@ -114,16 +114,27 @@ public final class Planner {
     } else if (prev != null && prev.specHash() != null && !hash.equals(prev.specHash())) {
       // Delete now, create on the next tick: old Jobs go first, the new spec starts clean.
       next = Statuses.restarted(wf, hash, now);
+    } else if (pastDeadline(wf.spec(), prev, now)) {
+      next = Statuses.deadlineExceeded(wf, hash, observed(wf, hash, current, now, new TreeMap<>())
+          .values().stream().map(Planner::stopped).toList(), wf.spec().activeDeadlineSeconds(), now);
     } else {
       next = progress(wf, hash, current, now, actions, mayStart, retryAt);
+    }
+    if (Statuses.REASON_DEADLINE.equals(Statuses.activeReason(next))) {
+      // Checked on every tick, not only the one that failed it: a delete that did not go
+      // through is tried again, and no Job of a timed-out workflow keeps running.
+      attempts.values().forEach(js -> js.stream().filter(j -> j.phase() == JobPhase.RUNNING
+          && !j.deleting()).forEach(j -> actions.add(new DeleteJob(j.namespace(), j.name(),
+              "the workflow exceeded its deadline", null))));
     }
     if (!next.equals(prev)) {
       actions.add(new PatchStatus(wf.namespace(), wf.name(), wf.uid(), wf.resourceVersion(), next,
           Events.between(prev, next)));
     }
     Instant look = nextLook(wf.spec(), next, current);
-    if (retryAt[0] != null && !next.phase().isFinal() && (look == null || retryAt[0].isBefore(look))) {
-      look = retryAt[0];
+    if (!next.phase().isFinal()) {
+      look = earliest(look, retryAt[0]);
+      look = earliest(look, deadlineOf(wf.spec(), next));
     }
     return new Plan(wf.key(), next, actions, look);
   }
@@ -146,6 +157,34 @@ public final class Planner {
     return earliest;
   }
 
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null || b != null && b.isBefore(a) ? b : a;
+  }
+
+  /** When the whole workflow's deadline runs out, counted from when it started; null = never. */
+  static Instant deadlineOf(WorkflowSpec spec, WorkflowStatus status) {
+    Instant started = Statuses.startedAt(status);
+    return spec == null || spec.activeDeadlineSeconds() == null || started == null ? null
+        : started.plusSeconds(spec.activeDeadlineSeconds());
+  }
+
+  private static boolean pastDeadline(WorkflowSpec spec, WorkflowStatus prev, Instant now) {
+    Instant at = deadlineOf(spec, prev);
+    return at != null && !now.isBefore(at);
+  }
+
+  /** A step's state once its workflow ran out of time: what still ran is stopped, the rest skipped. */
+  private static StepStatus stopped(StepStatus st) {
+    return switch (st.state()) {
+      case Waiting, Retrying -> new StepStatus(st.name(), StepState.Skipped, st.job(),
+          "not run: the workflow exceeded its deadline", st.startedAt(), st.finishedAt(),
+          st.attempts());
+      case Queued, Running -> new StepStatus(st.name(), StepState.Failed, st.job(),
+          "stopped: the workflow exceeded its deadline", st.startedAt(), null, st.attempts());
+      case Succeeded, Failed, Skipped -> st;
+    };
+  }
+
   static Instant deadline(WorkflowSpec spec, ObservedJob j) {
     return j.runningSince().plusSeconds(spec.maxStepTimeout());
   }
@@ -159,19 +198,8 @@ public final class Planner {
   private static WorkflowStatus progress(Workflow wf, String hash, Map<String, ObservedJob> current,
       Instant now, List<Action> actions, int mayStart, Instant[] retryAt) {
     WorkflowSpec spec = wf.spec();
-    Map<String, StepStatus> before = new TreeMap<>();
-    if (wf.status() != null && hash.equals(wf.status().specHash())) {
-      wf.status().steps().forEach(st -> before.put(st.name(), st));
-    }
-    Map<String, StepStatus> steps = new TreeMap<>();
     Map<String, Attempts.Seen> seen = new TreeMap<>();
-    for (Step s : spec.steps()) {
-      Attempts.Seen a = Attempts.observe(s, current.get(s.stepName()), before.get(s.stepName()),
-          spec, now);
-      seen.put(s.stepName(), a);
-      StepStatus st = a.status();
-      steps.put(s.stepName(), st.state() == StepState.Waiting ? remembered(wf, hash, st) : st);
-    }
+    Map<String, StepStatus> steps = observed(wf, hash, current, now, seen);
     boolean anyFailed = steps.values().stream().anyMatch(s -> s.state() == StepState.Failed);
     if (anyFailed) {
       // The workflow failed: nothing new starts, and running Jobs are left to finish.
@@ -225,6 +253,25 @@ public final class Planner {
       }
     }
     return Statuses.of(wf, hash, List.copyOf(steps.values()), now);
+  }
+
+  /** Each step as its latest Job (or, for a Job cleaned away, the status) shows it, by name. */
+  private static Map<String, StepStatus> observed(Workflow wf, String hash,
+      Map<String, ObservedJob> current, Instant now, Map<String, Attempts.Seen> seen) {
+    WorkflowSpec spec = wf.spec();
+    Map<String, StepStatus> before = new TreeMap<>();
+    if (wf.status() != null && hash.equals(wf.status().specHash())) {
+      wf.status().steps().forEach(st -> before.put(st.name(), st));
+    }
+    Map<String, StepStatus> steps = new TreeMap<>();
+    for (Step s : spec.steps()) {
+      Attempts.Seen a = Attempts.observe(s, current.get(s.stepName()), before.get(s.stepName()),
+          spec, now);
+      seen.put(s.stepName(), a);
+      StepStatus st = a.status();
+      steps.put(s.stepName(), st.state() == StepState.Waiting ? remembered(wf, hash, st) : st);
+    }
+    return steps;
   }
 
   /**

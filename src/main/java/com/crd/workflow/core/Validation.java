@@ -26,6 +26,13 @@ public final class Validation {
       problems.add("spec.maxStepTimeout must be -1 (unlimited) or at least 1 second, got "
           + spec.maxStepTimeout());
     }
+    if (spec.activeDeadlineSeconds() != null && spec.activeDeadlineSeconds() < 1) {
+      problems.add("spec.activeDeadlineSeconds must be at least 1 second, got "
+          + spec.activeDeadlineSeconds());
+    }
+    notNegative(problems, "spec.ttlSecondsAfterFinished", spec.ttlSecondsAfterFinished());
+    notNegative(problems, "spec.jobRetention.onSuccess", spec.retainJobsOnSuccess());
+    notNegative(problems, "spec.jobRetention.onFailure", spec.retainJobsOnFailure());
     List<Step> steps = spec.steps();
     if (steps.isEmpty()) {
       problems.add("spec.containers must list at least one step");
@@ -74,6 +81,12 @@ public final class Validation {
       }
     }
     return problems;
+  }
+
+  private static void notNegative(List<String> problems, String field, Long seconds) {
+    if (seconds != null && seconds < 0) {
+      problems.add(field + " must be 0 or more seconds, got " + seconds);
+    }
   }
 
   /**

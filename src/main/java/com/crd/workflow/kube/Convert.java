@@ -121,10 +121,28 @@ public final class Convert {
         throw new BadSpec("spec.parallelism must be an integer, got " + par);
       }
     }
+    JsonObject retention = new JsonObject();
+    JsonElement jr = spec.get("jobRetention");
+    if (jr != null && !jr.isJsonNull()) {
+      if (!(jr instanceof JsonObject o)) {
+        throw new BadSpec("spec.jobRetention must be an object");
+      }
+      retention = o;
+    }
     return new WorkflowSpec(timeout, steps,
         fields(spec, "stepDefaults", WorkflowSpec.DEFAULT_FIELDS),
         podTemplate(spec), parallelism, string(spec, "queueName", "spec"),
-        retries(spec.get("retries"), "spec.retries"));
+        retries(spec.get("retries"), "spec.retries"),
+        optionalInteger(spec, "activeDeadlineSeconds", "spec"),
+        optionalInteger(spec, "ttlSecondsAfterFinished", "spec"),
+        optionalInteger(retention, "onSuccess", "spec.jobRetention"),
+        optionalInteger(retention, "onFailure", "spec.jobRetention"));
+  }
+
+  /** An integer field, null when absent; ranges are checked by Validation with the rest. */
+  private static Long optionalInteger(JsonObject o, String key, String at) throws BadSpec {
+    JsonElement v = o.get(key);
+    return v == null || v.isJsonNull() ? null : integer(o, key, 0, at);
   }
 
   /**

@@ -1,0 +1,81 @@
+package com.crd.workflow.scenarios;
+
+import static com.crd.workflow.scenarios.Workflows.step;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.crd.workflow.kube.Json;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real operator on the in-process API, for what happens around a run: the workflow's deadline,
+ * clean-up after it finished, and re-running it from the failure. The tick period is long, so
+ * anything timed happens because the planner asked to be woken for it.
+ */
+class LifecycleScenarioTest {
+  private InProcessCluster cluster;
+
+  @AfterEach
+  void close() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Workflows start() throws Exception {
+    cluster = new InProcessCluster(List.of("--tick-period", "60s", "--lease-namespace", "default",
+        "--lease-duration", "3s"));
+    cluster.setOperators(1);
+    return new Workflows(cluster.api(), cluster.image());
+  }
+
+  private static void awaitStatus(Workflows wfs, String ns, String name, String phase) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals(phase, wfs.status(ns, name), () -> {
+          try {
+            return wfs.message(ns, name);
+          } catch (Exception e) {
+            return e.toString();
+          }
+        }));
+  }
+
+  private static JsonObject stepStatus(Workflows wfs, String ns, String wf, String step) throws Exception {
+    for (var e : wfs.get(ns, wf).getAsJsonObject("status").getAsJsonArray("steps")) {
+      if (step.equals(Json.str(e.getAsJsonObject(), "name"))) {
+        return e.getAsJsonObject();
+      }
+    }
+    throw new AssertionError("no step " + step);
+  }
+
+  @Test
+  @DisplayName("a workflow past its deadline fails on time with its message, its running Job deleted, the rest Skipped")
+  void deadline() throws Exception {
+    Workflows wfs = start();
+    String ns = cluster.newNamespace("deadline");
+    JsonObject wf = wfs.workflow(ns, "late", 120, Map.of(),
+        List.of(step("slow", "sleep 100"), step("after", "true", "slow")));
+    wf.getAsJsonObject("spec").addProperty("activeDeadlineSeconds", 3);
+    wfs.create(wf);
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+        .until(() -> wfs.jobsOf(ns, "late").size() == 1);
+    awaitStatus(wfs, ns, "late", "Failed");
+    assertEquals("workflow exceeded its deadline of 3s", wfs.message(ns, "late"));
+    JsonObject late = wfs.get(ns, "late");
+    Duration took = Duration.between(Instant.parse(Json.str(late, "metadata", "creationTimestamp")),
+        Instant.parse(Json.str(late, "status", "status-changed")));
+    assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "woken for the deadline, not by the 60 s tick: " + took);
+    assertEquals("Failed", Json.str(stepStatus(wfs, ns, "late", "slow"), "state"));
+    assertEquals("Skipped", Json.str(stepStatus(wfs, ns, "late", "after"), "state"));
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals(List.of(), wfs.jobsOf(ns, "late")));
+  }
+}
