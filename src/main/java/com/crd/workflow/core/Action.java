@@ -64,6 +64,14 @@ public sealed interface Action {
   }
 
   /**
+   * Delete a finished Workflow (and, through its ownerReferences, its Jobs) once its
+   * ttlSecondsAfterFinished has passed. {@code uid} is a precondition of the delete: a Workflow
+   * re-created under the same name meanwhile is a different object and stays.
+   */
+  record DeleteWorkflow(String namespace, String workflowName, String uid, String why)
+      implements Action {}
+
+  /**
    * Bring a Job's labels in line with its workflow: set {@code set}, delete {@code remove} (keys
    * the workflow no longer has), and record {@code propagatedLabels} as the keys it now copies.
    */

@@ -60,11 +60,16 @@ public final class Planner {
     return plan(wf, jobs, now, Integer.MAX_VALUE);
   }
 
+  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart) {
+    return plan(wf, jobs, now, mayStart, null);
+  }
+
   /**
    * Plans one workflow that may start at most {@code mayStart} new steps this tick (its share of
    * a global cap, see {@link Capacity}); its own {@code spec.parallelism} applies as well.
    */
-  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart) {
+  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart,
+      Long defaultTtlSeconds) {
     if (wf.deleting()) {
       return new Plan(wf.key(), wf.status(), List.of()); // garbage collection takes it from here
     }
@@ -127,6 +132,13 @@ public final class Planner {
           && !j.deleting()).forEach(j -> actions.add(new DeleteJob(j.namespace(), j.name(),
               "the workflow exceeded its deadline", null))));
     }
+    CleanUp.Due cleanUp = CleanUp.due(wf, next, attempts, defaultTtlSeconds, now);
+    if (cleanUp.workflow() != null) {
+      return new Plan(wf.key(), next, List.of(cleanUp.workflow())); // the rest goes with it
+    }
+    Set<String> deleting = new HashSet<>();
+    actions.stream().filter(a -> a instanceof DeleteJob).forEach(a -> deleting.add(((DeleteJob) a).jobName()));
+    cleanUp.jobs().stream().filter(d -> !deleting.contains(d.jobName())).forEach(actions::add);
     if (!next.equals(prev)) {
       actions.add(new PatchStatus(wf.namespace(), wf.name(), wf.uid(), wf.resourceVersion(), next,
           Events.between(prev, next)));
@@ -136,6 +148,7 @@ public final class Planner {
       look = earliest(look, retryAt[0]);
       look = earliest(look, deadlineOf(wf.spec(), next));
     }
+    look = earliest(look, cleanUp.at());
     return new Plan(wf.key(), next, actions, look);
   }
 

@@ -78,4 +78,40 @@ class LifecycleScenarioTest {
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
         .untilAsserted(() -> assertEquals(List.of(), wfs.jobsOf(ns, "late")));
   }
+
+  @Test
+  @DisplayName("ttlSecondsAfterFinished deletes the Workflow after it finished; jobRetention deletes the Jobs while the status stays readable")
+  void cleanUp() throws Exception {
+    Workflows wfs = start();
+    String ns = cluster.newNamespace("cleanup");
+    JsonObject ttl = wfs.workflow(ns, "ttl", 60, Map.of(), List.of(step("a", "true")));
+    ttl.getAsJsonObject("spec").addProperty("ttlSecondsAfterFinished", 2);
+    JsonObject kept = wfs.workflow(ns, "kept", 60, Map.of(), List.of(step("a", "true"), step("b", "true", "a")));
+    JsonObject retention = new JsonObject();
+    retention.addProperty("onSuccess", 5);
+    kept.getAsJsonObject("spec").add("jobRetention", retention);
+    wfs.create(ttl);
+    wfs.create(kept);
+    awaitStatus(wfs, ns, "kept", "Completed");
+    assertEquals(2, wfs.jobsOf(ns, "kept").size(), "kept until jobRetention.onSuccess has passed");
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+        .untilAsserted(() -> assertEquals(List.of(), wfs.jobsOf(ns, "kept")));
+    assertEquals("Completed", wfs.status(ns, "kept"));
+    assertEquals("all 2 steps succeeded", wfs.message(ns, "kept"));
+    List<String> executed = new java.util.ArrayList<>();
+    wfs.get(ns, "kept").getAsJsonObject("status").getAsJsonArray("executedSteps")
+        .forEach(e -> executed.add(e.getAsString()));
+    assertEquals(List.of("a", "b"), executed);
+    assertEquals("Succeeded", Json.str(stepStatus(wfs, ns, "kept", "b"), "state"));
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      try {
+        wfs.get(ns, "ttl");
+        return false;
+      } catch (io.kubernetes.client.openapi.ApiException e) {
+        return e.getCode() == 404;
+      }
+    });
+    assertEquals("Completed", wfs.status(ns, "kept"), "no Job re-created, the status unchanged");
+    assertTrue(wfs.jobsOf(ns, "kept").isEmpty());
+  }
 }
