@@ -68,7 +68,7 @@ final class RecordingApi implements ApiCalls {
 
   @Override
   public void delete(String path, String uid) throws ApiException {
-    answer("DELETE", path, null);
+    answer("DELETE", path + (uid == null ? "" : " uid=" + uid), null);
   }
 
   List<String> writes() {
