@@ -22,6 +22,17 @@ public final class Events {
     } else if (next.phase() == Phase.Started && was != Phase.Started) {
       events.add(WorkflowEvent.normal("Started", "workflow started: " + next.steps().size() + " steps"));
     }
+    String token = next.rerunToken();
+    if (token != null && !token.equals(prev == null ? null : prev.rerunToken())) {
+      if (next.reruns() > (prev == null ? 0 : prev.reruns())) {
+        events.add(WorkflowEvent.normal("Rerun", "re-running from the failure (run "
+            + next.reruns() + "): the " + next.executedSteps().size()
+            + " succeeded steps are kept"));
+      } else {
+        events.add(WorkflowEvent.warning("RerunRefused", "not re-run (" + token + "): only a"
+            + " Failed workflow is re-run, this one is " + (was == null ? "new" : was.name())));
+      }
+    }
     Map<String, StepState> before = new HashMap<>();
     if (sameSpec) {
       prev.steps().forEach(s -> before.put(s.name(), s.state()));

@@ -26,6 +26,13 @@ public final class Names {
   public static final String LABEL_SPEC_HASH = GROUP + "/spec-hash";
   /** A step's attempt number, on the Jobs of attempts 2 and later. */
   public static final String LABEL_ATTEMPT = GROUP + "/attempt";
+  /**
+   * A run of the workflow after re-runs from the failure ({@code status.reruns}), on the Jobs
+   * created in run 1 and later.
+   */
+  public static final String LABEL_RUN = GROUP + "/run";
+  /** Set to a fresh token on a Failed workflow, re-runs it from the failure (once per token). */
+  public static final String ANNOTATION_RERUN = GROUP + "/rerun";
   /** Which label keys came from the workflow: relabelling may remove only these. */
   public static final String ANNOTATION_PROPAGATED = GROUP + "/propagated-labels";
   /** Kueue's label: the LocalQueue a Job is submitted to. */
@@ -115,8 +122,18 @@ public final class Names {
    */
   public static String jobName(String workflowName, String workflowUid, String step,
       String specHash, int attempt) {
+    return jobName(workflowName, workflowUid, step, specHash, attempt, 0);
+  }
+
+  /**
+   * The Job name of one attempt of a step in run {@code run} (0 until the workflow is re-run from
+   * its failure): a run after the first adds its number to the hashed inputs too.
+   */
+  public static String jobName(String workflowName, String workflowUid, String step,
+      String specHash, int attempt, int run) {
     String hash = sha256(workflowUid + "\n" + workflowName + "\n" + step + "\n" + specHash
-        + (attempt > 1 ? "\nattempt=" + attempt : "")).substring(0, HASH_CHARS);
+        + (attempt > 1 ? "\nattempt=" + attempt : "") + (run > 0 ? "\nrun=" + run : ""))
+        .substring(0, HASH_CHARS);
     int budget = MAX_LABEL - HASH_CHARS - 1;
     String stepPart = sanitize(step, Math.min(step.length(), 20));
     String wfPart = sanitize(workflowName, budget - 1 - stepPart.length());

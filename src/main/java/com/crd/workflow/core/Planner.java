@@ -84,6 +84,13 @@ public final class Planner {
     String hash = settled ? prev.specHash() : wf.specError() != null
         ? Names.errorHash(wf.specError()) : Names.specHash(wf.spec());
     boolean valid = problems.isEmpty();
+    WorkflowStatus observed = prev;
+    boolean rerun = Reruns.due(wf, valid, hash);
+    if (rerun) {
+      wf = Reruns.start(wf);
+      prev = wf.status();
+      prevFinal = false;
+    }
     Set<String> stepNames = new HashSet<>();
     if (valid) {
       wf.spec().steps().forEach(s -> stepNames.add(s.stepName()));
@@ -105,7 +112,13 @@ public final class Planner {
       }
     }
     Map<String, ObservedJob> current = new TreeMap<>();
-    attempts.forEach((step, js) -> current.put(step, Attempts.latest(js)));
+    int run = prev == null ? 0 : prev.reruns();
+    attempts.forEach((step, js) -> {
+      ObservedJob c = Reruns.current(js, run);
+      if (c != null) {
+        current.put(step, c);
+      }
+    });
 
     WorkflowStatus next;
     Instant[] retryAt = {null}; // the earliest backoff still running, filled in by progress
@@ -132,6 +145,9 @@ public final class Planner {
           && !j.deleting()).forEach(j -> actions.add(new DeleteJob(j.namespace(), j.name(),
               "the workflow exceeded its deadline", null))));
     }
+    if (!rerun && Reruns.asked(wf)) {
+      next = next.withRerun(wf.rerunToken(), next.reruns()); // refused: the event says why
+    }
     CleanUp.Due cleanUp = CleanUp.due(wf, next, attempts, defaultTtlSeconds, now);
     if (cleanUp.workflow() != null) {
       return new Plan(wf.key(), next, List.of(cleanUp.workflow())); // the rest goes with it
@@ -139,9 +155,9 @@ public final class Planner {
     Set<String> deleting = new HashSet<>();
     actions.stream().filter(a -> a instanceof DeleteJob).forEach(a -> deleting.add(((DeleteJob) a).jobName()));
     cleanUp.jobs().stream().filter(d -> !deleting.contains(d.jobName())).forEach(actions::add);
-    if (!next.equals(prev)) {
+    if (!next.equals(observed)) {
       actions.add(new PatchStatus(wf.namespace(), wf.name(), wf.uid(), wf.resourceVersion(), next,
-          Events.between(prev, next)));
+          Events.between(observed, next)));
     }
     Instant look = nextLook(wf.spec(), next, current);
     if (!next.phase().isFinal()) {
@@ -348,12 +364,18 @@ public final class Planner {
     WorkflowSpec spec = wf.spec();
     long timeout = spec.maxStepTimeout();
     Map<String, String> labels = Names.jobLabels(wf, s.stepName(), hash);
-    if (attempt > 1) {
+    int run = wf.status() == null ? 0 : wf.status().reruns();
+    if (attempt > 1 || run > 0) {
       labels = new TreeMap<>(labels);
-      labels.put(Names.LABEL_ATTEMPT, String.valueOf(attempt));
+      if (attempt > 1) {
+        labels.put(Names.LABEL_ATTEMPT, String.valueOf(attempt));
+      }
+      if (run > 0) {
+        labels.put(Names.LABEL_RUN, String.valueOf(run));
+      }
     }
     return new CreateJob(wf.namespace(),
-        Names.jobName(wf.name(), wf.uid(), s.stepName(), hash, attempt),
+        Names.jobName(wf.name(), wf.uid(), s.stepName(), hash, attempt, run),
         wf.name(), wf.uid(), hash, s, labels,
         Names.propagatedKeys(wf), timeout == WorkflowSpec.UNLIMITED ? null : timeout,
         spec.containerOf(s), spec.podTemplate(), spec.queueName() != null, spec.retriesOf(s));

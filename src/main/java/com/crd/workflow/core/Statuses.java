@@ -137,7 +137,8 @@ public final class Statuses {
     conditions.add(condition(wf, COND_RUNNING, phase == Phase.Started, reason, message, now));
     String progress = executed.size() + "/" + (wf.spec() == null ? 0 : wf.spec().steps().size());
     return new WorkflowStatus(phase, changed, message, progress, hash, wf.generation(),
-        executed, started, steps, conditions);
+        executed, started, steps, conditions, prev == null ? null : prev.rerunToken(),
+        prev == null ? 0 : prev.reruns());
   }
 
   private static Condition condition(Workflow wf, String type, boolean on, String reason,

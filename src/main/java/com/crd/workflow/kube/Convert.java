@@ -66,7 +66,8 @@ public final class Convert {
         istr(o, "metadata", "uid"), istrings(o, "metadata", "labels"),
         Json.num(o, 0, "metadata", "generation"), istr(o, "metadata", "resourceVersion"),
         Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status,
-        time(Json.str(o, "metadata", "creationTimestamp")));
+        time(Json.str(o, "metadata", "creationTimestamp")),
+        Json.strings(o, "metadata", "annotations").get(Names.ANNOTATION_RERUN));
   }
 
   static final class BadSpec extends Exception {
@@ -317,7 +318,8 @@ public final class Convert {
     }
     return new WorkflowStatus(phase, istr(s, K_CHANGED), istr(s, "message"),
         istr(s, "progress"), istr(s, "specHash"), Json.num(s, 0, "observedGeneration"),
-        names(s, "executedSteps"), names(s, "startedSteps"), steps, conditions);
+        names(s, "executedSteps"), names(s, "startedSteps"), steps, conditions,
+        istr(s, "rerunToken"), (int) Math.max(0, Math.min(Json.num(s, 0, "reruns"), 1_000_000)));
   }
 
   private static List<String> names(JsonObject s, String key) {
@@ -365,6 +367,10 @@ public final class Convert {
       conds.add(j);
     }
     o.add("conditions", conds);
+    putIf(o, "rerunToken", s.rerunToken());
+    if (s.reruns() > 0) {
+      o.addProperty("reruns", s.reruns());
+    }
     return o;
   }
 
