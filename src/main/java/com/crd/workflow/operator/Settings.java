@@ -66,6 +66,7 @@ public record Settings(
                                                 print or draw the DAG of a Workflow
                workflow-operator get [-n NS] NAME [--watch]   a workflow as a tree, live
                workflow-operator list [-A | -n NS]             workflows, like kubectl get wf
+               workflow-operator rerun [-n NS] NAME            re-run a Failed workflow from its failure
                workflow-operator help | version
 
         Flags (each may also be set through its environment variable):
