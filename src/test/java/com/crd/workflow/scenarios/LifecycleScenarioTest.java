@@ -114,4 +114,39 @@ class LifecycleScenarioTest {
     assertEquals("Completed", wfs.status(ns, "kept"), "no Job re-created, the status unchanged");
     assertTrue(wfs.jobsOf(ns, "kept").isEmpty());
   }
+
+  /** The steps of the Jobs the operator asked to create in {@code ns}, from the API's request log. */
+  private List<String> createdSteps(String ns) {
+    return cluster.server().recordedRequests().stream()
+        .filter(r -> r.method().equals("POST") && r.path().equals("/apis/batch/v1/namespaces/" + ns + "/jobs"))
+        .map(r -> Json.strings(com.google.gson.JsonParser.parseString(r.body()).getAsJsonObject(),
+            "metadata", "labels").get(com.crd.workflow.core.Names.LABEL_STEP))
+        .sorted().toList();
+  }
+
+  @Test
+  @DisplayName("rerun after a failure runs the failed and skipped steps again and completes; the succeeded step's Job is created once")
+  void rerunFromTheFailure() throws Exception {
+    Workflows wfs = start();
+    String ns = cluster.newNamespace("rerun");
+    JsonObject wf = wfs.workflow(ns, "flaky", 60, Map.of(),
+        List.of(step("a", "true"), step("b", "true", "a"), step("c", "true", "b")));
+    // Both pods of b's first Job fail (backoffLimit 1); the third pod, in the re-run, succeeds.
+    wf.getAsJsonObject("spec").getAsJsonArray("containers").get(1).getAsJsonObject()
+        .addProperty("image", "busybox-fails-first-2");
+    wfs.create(wf);
+    awaitStatus(wfs, ns, "flaky", "Failed");
+    assertEquals("Skipped", Json.str(stepStatus(wfs, ns, "flaky", "c"), "state"));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int code = com.crd.workflow.cli.ClusterCommands.rerun(List.of("-n", ns, "flaky"),
+        new java.io.PrintStream(bytes, true), Map.of("KUBECONFIG", cluster.kubeconfig().toString())::get,
+        java.time.Clock.systemUTC());
+    assertEquals(0, code, bytes.toString());
+    awaitStatus(wfs, ns, "flaky", "Completed");
+    JsonObject status = wfs.get(ns, "flaky").getAsJsonObject("status");
+    assertEquals(1, status.get("reruns").getAsInt());
+    assertEquals(Json.str(wfs.get(ns, "flaky"), "metadata", "annotations",
+        com.crd.workflow.core.Names.ANNOTATION_RERUN), Json.str(status, "rerunToken"));
+    assertEquals(List.of("a", "b", "b", "c"), createdSteps(ns), "a ran once, b twice, c once");
+  }
 }
