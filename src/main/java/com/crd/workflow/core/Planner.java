@@ -132,19 +132,13 @@ public final class Planner {
     } else if (prev != null && prev.specHash() != null && !hash.equals(prev.specHash())) {
       // Delete now, create on the next tick: old Jobs go first, the new spec starts clean.
       next = Statuses.restarted(wf, hash, now);
-    } else if (pastDeadline(wf.spec(), prev, now)) {
+    } else if (Deadlines.past(wf.spec(), prev, now)) {
       next = Statuses.deadlineExceeded(wf, hash, observed(wf, hash, current, now, new TreeMap<>())
-          .values().stream().map(Planner::stopped).toList(), wf.spec().activeDeadlineSeconds(), now);
+          .values().stream().map(Deadlines::stopped).toList(), wf.spec().activeDeadlineSeconds(), now);
     } else {
       next = progress(wf, hash, current, now, actions, mayStart, retryAt);
     }
-    if (Statuses.REASON_DEADLINE.equals(Statuses.activeReason(next))) {
-      // Checked on every tick, not only the one that failed it: a delete that did not go
-      // through is tried again, and no Job of a timed-out workflow keeps running.
-      attempts.values().forEach(js -> js.stream().filter(j -> j.phase() == JobPhase.RUNNING
-          && !j.deleting()).forEach(j -> actions.add(new DeleteJob(j.namespace(), j.name(),
-              "the workflow exceeded its deadline", null))));
-    }
+    actions.addAll(Deadlines.stragglers(next, attempts));
     if (!rerun && Reruns.asked(wf)) {
       next = next.withRerun(wf.rerunToken(), next.reruns()); // refused: the event says why
     }
@@ -162,7 +156,7 @@ public final class Planner {
     Instant look = nextLook(wf.spec(), next, current);
     if (!next.phase().isFinal()) {
       look = earliest(look, retryAt[0]);
-      look = earliest(look, deadlineOf(wf.spec(), next));
+      look = earliest(look, Deadlines.at(wf.spec(), next));
     }
     look = earliest(look, cleanUp.at());
     return new Plan(wf.key(), next, actions, look);
@@ -188,30 +182,6 @@ public final class Planner {
 
   private static Instant earliest(Instant a, Instant b) {
     return a == null || b != null && b.isBefore(a) ? b : a;
-  }
-
-  /** When the whole workflow's deadline runs out, counted from when it started; null = never. */
-  static Instant deadlineOf(WorkflowSpec spec, WorkflowStatus status) {
-    Instant started = Statuses.startedAt(status);
-    return spec == null || spec.activeDeadlineSeconds() == null || started == null ? null
-        : started.plusSeconds(spec.activeDeadlineSeconds());
-  }
-
-  private static boolean pastDeadline(WorkflowSpec spec, WorkflowStatus prev, Instant now) {
-    Instant at = deadlineOf(spec, prev);
-    return at != null && !now.isBefore(at);
-  }
-
-  /** A step's state once its workflow ran out of time: what still ran is stopped, the rest skipped. */
-  private static StepStatus stopped(StepStatus st) {
-    return switch (st.state()) {
-      case Waiting, Retrying -> new StepStatus(st.name(), StepState.Skipped, st.job(),
-          "not run: the workflow exceeded its deadline", st.startedAt(), st.finishedAt(),
-          st.attempts());
-      case Queued, Running -> new StepStatus(st.name(), StepState.Failed, st.job(),
-          "stopped: the workflow exceeded its deadline", st.startedAt(), null, st.attempts());
-      case Succeeded, Failed, Skipped -> st;
-    };
   }
 
   static Instant deadline(WorkflowSpec spec, ObservedJob j) {
