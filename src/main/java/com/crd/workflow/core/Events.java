@@ -29,8 +29,9 @@ public final class Events {
             + next.reruns() + "): the " + next.executedSteps().size()
             + " succeeded steps are kept"));
       } else {
-        events.add(WorkflowEvent.warning("RerunRefused", "not re-run (" + token + "): only a"
-            + " Failed workflow is re-run, this one is " + (was == null ? "new" : was.name())));
+        events.add(WorkflowEvent.warning("RerunRefused", "not re-run (" + token + "): "
+            + (was == Phase.Failed ? "its spec is invalid or changed; a fixed spec starts it over"
+                : "only a Failed workflow is re-run, this one is " + (was == null ? "new" : was.name()))));
       }
     }
     Map<String, StepState> before = new HashMap<>();

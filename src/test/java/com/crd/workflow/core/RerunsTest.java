@@ -146,6 +146,9 @@ class RerunsTest {
       assertEquals(List.of(), created(p));
       assertEquals(Phase.Failed, p.status().phase());
       assertEquals("t1", p.status().rerunToken());
+      assertTrue(statusPatch(p).events().stream().anyMatch(e -> e.reason().equals("RerunRefused")
+          && e.message().equals("not re-run (t1): its spec is invalid or changed; a fixed spec starts it over")),
+          statusPatch(p).events().toString());
     }));
     rows.add(new Row("a spec change still starts everything over, whatever the run", () -> {
       World w = failed();
