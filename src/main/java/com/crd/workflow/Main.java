@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Entry point: {@code run} starts the operator; {@code lint} and {@code plan} work offline;
- * {@code get} and {@code list} read the workflows of the current kube context; {@code help} and
+ * {@code get} and {@code list} read the workflows of the current kube context, {@code rerun} asks
+ * for a Failed one to run again from its failure; {@code help} and
  * {@code version} say what this is. Exit codes: 0 done, 1 failed, 2 the command line or the
  * cluster configuration is unusable.
  */
@@ -54,6 +55,9 @@ public final class Main {
             java.time.Clock.systemUTC());
       case "list":
         return ClusterCommands.list(Arrays.asList(rest), System.out, System::getenv,
+            java.time.Clock.systemUTC());
+      case "rerun":
+        return ClusterCommands.rerun(Arrays.asList(rest), System.out, System::getenv,
             java.time.Clock.systemUTC());
       case "run":
         break;

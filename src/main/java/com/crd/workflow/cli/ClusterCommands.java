@@ -35,6 +35,7 @@ import okhttp3.Response;
 public final class ClusterCommands {
   static final String GET_USAGE = "usage: workflow-operator get [-n NAMESPACE] NAME [--watch] [--kubeconfig FILE]";
   static final String LIST_USAGE = "usage: workflow-operator list [-A | -n NAMESPACE] [--kubeconfig FILE]";
+  static final String RERUN_USAGE = "usage: workflow-operator rerun [-n NAMESPACE] NAME [--kubeconfig FILE]";
 
   private ClusterCommands() {}
 
@@ -106,6 +107,81 @@ public final class ClusterCommands {
     }
     return new WorkflowWatch(api, cluster, ns, name, screen, terminal, clock)
         .run(Json.str(object, "metadata", "resourceVersion"));
+  }
+
+  /**
+   * Asks the operator to re-run a Failed workflow from its failure: sets the rerun annotation to
+   * a fresh token, guarded by the resourceVersion that was seen Failed. Exits 1 with one line when
+   * the workflow does not exist or is not Failed.
+   */
+  public static int rerun(List<String> argv, PrintStream out, Function<String, String> env,
+      Clock clock) {
+    Args a = Args.parse(argv);
+    if (a.error() != null || a.rest().size() != 1 || a.all() || a.watch()) {
+      out.println((a.error() == null ? "" : a.error() + "\n") + RERUN_USAGE);
+      return 2;
+    }
+    String name = a.rest().get(0);
+    Cluster cluster;
+    try {
+      cluster = Cluster.connect(a.kubeconfig(), env);
+    } catch (IOException | RuntimeException e) {
+      out.println("error: cannot load the kube context: " + e.getMessage());
+      return 1;
+    }
+    String ns = a.namespace() != null ? a.namespace() : cluster.namespace();
+    KubeApi api = new KubeApi(cluster.client(), null);
+    try {
+      JsonObject object = api.get(Paths.workflow(ns, name));
+      Workflow wf = Convert.workflow(object);
+      String refused = refusal(wf);
+      if (refused != null) {
+        out.println("error: workflow " + ns + "/" + name + " " + refused);
+        return 1;
+      }
+      String token = Long.toString(clock.millis(), 36) + "-"
+          + java.util.UUID.randomUUID().toString().substring(0, 8);
+      JsonObject meta = new JsonObject();
+      meta.addProperty("resourceVersion", Json.str(object, "metadata", "resourceVersion"));
+      JsonObject annotations = new JsonObject();
+      annotations.addProperty(Names.ANNOTATION_RERUN, token);
+      meta.add("annotations", annotations);
+      JsonObject patch = new JsonObject();
+      patch.add("metadata", meta);
+      api.mergePatch(Paths.workflow(ns, name), patch);
+      out.println("workflow " + ns + "/" + name + ": re-run from the failure requested ("
+          + Names.ANNOTATION_RERUN + "=" + token + "); follow it with: workflow-operator get -n "
+          + ns + " " + name + " --watch");
+      return 0;
+    } catch (ApiException e) {
+      out.println(e.getCode() == 404 ? "error: workflow " + name + " not found in namespace " + ns
+          : e.getCode() == 409 ? "error: workflow " + ns + "/" + name
+              + " changed while the re-run was requested; try again"
+          : "error: cannot re-run workflow " + ns + "/" + name + ": " + oneLine(e));
+      return 1;
+    }
+  }
+
+  /** Why a workflow cannot be re-run, as the end of one line; null when it can. */
+  static String refusal(Workflow wf) {
+    Phase phase = wf.status() == null ? null : wf.status().phase();
+    if (phase != Phase.Failed) {
+      return "is " + (phase == null ? "not started yet" : phase.name())
+          + (phase == Phase.Completed ? ": nothing failed, nothing to re-run"
+              : ": only a Failed workflow can be re-run");
+    }
+    if (wf.status().observedGeneration() < wf.generation()) {
+      return "has a new spec: it starts over by itself";
+    }
+    if (com.crd.workflow.core.Statuses.REASON_INVALID.equals(
+        com.crd.workflow.core.Statuses.activeReason(wf.status()))) {
+      return "failed on an invalid spec: fix the spec (a spec change starts it over)";
+    }
+    if (wf.rerunToken() != null && !wf.rerunToken().equals(wf.status().rerunToken())) {
+      return "already has a re-run requested (" + wf.rerunToken() + ") that the operator has not"
+          + " acted on yet";
+    }
+    return null;
   }
 
   static boolean finished(Workflow wf) {

@@ -13,6 +13,8 @@ public sealed interface Action {
    * @param container the step's Container fields, stepDefaults merged in (plain data)
    * @param podTemplate the workflow's {@code spec.podTemplate} (plain data)
    * @param suspend create it suspended, for a queue (Kueue) to admit
+   * @param retries the step's retries, which shape the Job's backoffLimit and podFailurePolicy;
+   *     null when the step is not retried
    */
   record CreateJob(
       String namespace,
@@ -26,7 +28,8 @@ public sealed interface Action {
       Long activeDeadlineSeconds,
       Map<String, Object> container,
       Map<String, Object> podTemplate,
-      boolean suspend) implements Action {
+      boolean suspend,
+      Retries retries) implements Action {
     public CreateJob {
       container = Data.frozenMap(container);
       podTemplate = Data.frozenMap(podTemplate);
@@ -36,7 +39,15 @@ public sealed interface Action {
         String specHash, Step step, Map<String, String> labels, List<String> propagatedLabels,
         Long activeDeadlineSeconds) {
       this(namespace, jobName, workflowName, workflowUid, specHash, step, labels,
-          propagatedLabels, activeDeadlineSeconds, step.container(), Map.of(), false);
+          propagatedLabels, activeDeadlineSeconds, step.container(), Map.of(), false, null);
+    }
+
+    public CreateJob(String namespace, String jobName, String workflowName, String workflowUid,
+        String specHash, Step step, Map<String, String> labels, List<String> propagatedLabels,
+        Long activeDeadlineSeconds, Map<String, Object> container, Map<String, Object> podTemplate,
+        boolean suspend) {
+      this(namespace, jobName, workflowName, workflowUid, specHash, step, labels,
+          propagatedLabels, activeDeadlineSeconds, container, podTemplate, suspend, null);
     }
   }
 
@@ -51,6 +62,14 @@ public sealed interface Action {
       this(namespace, jobName, why, orphanOf, null);
     }
   }
+
+  /**
+   * Delete a finished Workflow (and, through its ownerReferences, its Jobs) once its
+   * ttlSecondsAfterFinished has passed. {@code uid} is a precondition of the delete: a Workflow
+   * re-created under the same name meanwhile is a different object and stays.
+   */
+  record DeleteWorkflow(String namespace, String workflowName, String uid, String why)
+      implements Action {}
 
   /**
    * Bring a Job's labels in line with its workflow: set {@code set}, delete {@code remove} (keys

@@ -22,6 +22,18 @@ public final class Events {
     } else if (next.phase() == Phase.Started && was != Phase.Started) {
       events.add(WorkflowEvent.normal("Started", "workflow started: " + next.steps().size() + " steps"));
     }
+    String token = next.rerunToken();
+    if (token != null && !token.equals(prev == null ? null : prev.rerunToken())) {
+      if (next.reruns() > (prev == null ? 0 : prev.reruns())) {
+        events.add(WorkflowEvent.normal("Rerun", "re-running from the failure (run "
+            + next.reruns() + "): the " + next.executedSteps().size()
+            + " succeeded steps are kept"));
+      } else {
+        events.add(WorkflowEvent.warning("RerunRefused", "not re-run (" + token + "): "
+            + (was == Phase.Failed ? "its spec is invalid or changed; a fixed spec starts it over"
+                : "only a Failed workflow is re-run, this one is " + (was == null ? "new" : was.name()))));
+      }
+    }
     Map<String, StepState> before = new HashMap<>();
     if (sameSpec) {
       prev.steps().forEach(s -> before.put(s.name(), s.state()));
@@ -33,7 +45,11 @@ public final class Events {
       }
       switch (s.state()) {
         case Running -> events.add(WorkflowEvent.normal("StepStarted",
-            "step " + s.name() + " started (job " + s.job() + ")"));
+            "step " + s.name() + " started (job " + s.job()
+                + (s.attempts() != null && s.attempts() > 1 ? ", attempt " + s.attempts() : "")
+                + ")"));
+        case Retrying -> events.add(WorkflowEvent.warning("StepRetrying",
+            "step " + s.name() + " " + s.message()));
         case Succeeded -> events.add(WorkflowEvent.normal("StepSucceeded",
             "step " + s.name() + " succeeded"));
         case Failed -> events.add(WorkflowEvent.warning(
@@ -41,7 +57,7 @@ public final class Events {
             "step " + s.name() + " " + s.message()));
         case Queued -> events.add(WorkflowEvent.normal("StepQueued",
             "step " + s.name() + " queued (job " + s.job() + ")"));
-        case Waiting -> { }
+        case Waiting, Skipped -> { }
       }
     }
     if (next.phase() == Phase.Completed && (was != Phase.Completed || !sameSpec)) {

@@ -24,6 +24,15 @@ public final class Names {
   public static final String LABEL_WORKFLOW_UID = GROUP + "/workflow-uid";
   public static final String LABEL_STEP = GROUP + "/step";
   public static final String LABEL_SPEC_HASH = GROUP + "/spec-hash";
+  /** A step's attempt number, on the Jobs of attempts 2 and later. */
+  public static final String LABEL_ATTEMPT = GROUP + "/attempt";
+  /**
+   * A run of the workflow after re-runs from the failure ({@code status.reruns}), on the Jobs
+   * created in run 1 and later.
+   */
+  public static final String LABEL_RUN = GROUP + "/run";
+  /** Set to a fresh token on a Failed workflow, re-runs it from the failure (once per token). */
+  public static final String ANNOTATION_RERUN = GROUP + "/rerun";
   /** Which label keys came from the workflow: relabelling may remove only these. */
   public static final String ANNOTATION_PROPAGATED = GROUP + "/propagated-labels";
   /** Kueue's label: the LocalQueue a Job is submitted to. */
@@ -72,6 +81,9 @@ public final class Names {
       if (!s.container().isEmpty()) {
         canon.append("|container=").append(Data.canonical(s.container()));
       }
+      if (s.retries() != null) {
+        canon.append("|retries=").append(Data.canonical(s.retries().data()));
+      }
     }
     if (!spec.stepDefaults().isEmpty()) {
       canon.append("\nstepDefaults=").append(Data.canonical(spec.stepDefaults()));
@@ -81,6 +93,9 @@ public final class Names {
     }
     if (spec.queueName() != null) {
       canon.append("\nqueueName=").append(quote(spec.queueName()));
+    }
+    if (spec.retries() != null) {
+      canon.append("\nretries=").append(Data.canonical(spec.retries().data()));
     }
     return sha256(canon.toString()).substring(0, 16);
   }
@@ -97,7 +112,27 @@ public final class Names {
    * Workflow of the same name never meets the Jobs of its predecessor.
    */
   public static String jobName(String workflowName, String workflowUid, String step, String specHash) {
-    String hash = sha256(workflowUid + "\n" + workflowName + "\n" + step + "\n" + specHash)
+    return jobName(workflowName, workflowUid, step, specHash, 1);
+  }
+
+  /**
+   * The Job name of one attempt of a step: attempt 1 keeps the name above; a later attempt adds
+   * its number to the hashed inputs, so each attempt has its own deterministic name and a crash
+   * can never create the same attempt twice.
+   */
+  public static String jobName(String workflowName, String workflowUid, String step,
+      String specHash, int attempt) {
+    return jobName(workflowName, workflowUid, step, specHash, attempt, 0);
+  }
+
+  /**
+   * The Job name of one attempt of a step in run {@code run} (0 until the workflow is re-run from
+   * its failure): a run after the first adds its number to the hashed inputs too.
+   */
+  public static String jobName(String workflowName, String workflowUid, String step,
+      String specHash, int attempt, int run) {
+    String hash = sha256(workflowUid + "\n" + workflowName + "\n" + step + "\n" + specHash
+        + (attempt > 1 ? "\nattempt=" + attempt : "") + (run > 0 ? "\nrun=" + run : ""))
         .substring(0, HASH_CHARS);
     int budget = MAX_LABEL - HASH_CHARS - 1;
     String stepPart = sanitize(step, Math.min(step.length(), 20));

@@ -72,6 +72,22 @@ public record ObservedJob(
     return labels.get(Names.LABEL_STEP);
   }
 
+  /**
+   * Which attempt of its step this Job is: its attempt label, and 1 without one (the first
+   * attempt's Job keeps the name and labels it had before retries existed).
+   */
+  public int attempt() {
+    String a = labels.get(Names.LABEL_ATTEMPT);
+    if (a == null) {
+      return 1;
+    }
+    try {
+      return Math.max(1, Integer.parseInt(a));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
   public String specHash() {
     return labels.get(Names.LABEL_SPEC_HASH);
   }

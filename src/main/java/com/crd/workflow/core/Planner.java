@@ -60,11 +60,16 @@ public final class Planner {
     return plan(wf, jobs, now, Integer.MAX_VALUE);
   }
 
+  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart) {
+    return plan(wf, jobs, now, mayStart, null);
+  }
+
   /**
    * Plans one workflow that may start at most {@code mayStart} new steps this tick (its share of
    * a global cap, see {@link Capacity}); its own {@code spec.parallelism} applies as well.
    */
-  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart) {
+  public static Plan plan(Workflow wf, List<ObservedJob> jobs, Instant now, int mayStart,
+      Long defaultTtlSeconds) {
     if (wf.deleting()) {
       return new Plan(wf.key(), wf.status(), List.of()); // garbage collection takes it from here
     }
@@ -79,13 +84,20 @@ public final class Planner {
     String hash = settled ? prev.specHash() : wf.specError() != null
         ? Names.errorHash(wf.specError()) : Names.specHash(wf.spec());
     boolean valid = problems.isEmpty();
+    WorkflowStatus observed = prev;
+    boolean rerun = Reruns.due(wf, valid, hash);
+    if (rerun) {
+      wf = Reruns.start(wf);
+      prev = wf.status();
+      prevFinal = false;
+    }
     Set<String> stepNames = new HashSet<>();
     if (valid) {
       wf.spec().steps().forEach(s -> stepNames.add(s.stepName()));
     }
 
     List<Action> actions = new ArrayList<>();
-    Map<String, ObservedJob> current = new TreeMap<>();
+    Map<String, List<ObservedJob>> attempts = new TreeMap<>();
     Map<String, String> labels = jobs.isEmpty() ? Map.of() : Names.jobLabels(wf, "", hash);
     List<String> propagated = jobs.isEmpty() ? List.of() : Names.propagatedKeys(wf);
     for (ObservedJob j : jobs.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList()) {
@@ -94,12 +106,22 @@ public final class Planner {
         if (!j.deleting()) {
           actions.add(new DeleteJob(j.namespace(), j.name(), "it belongs to a previous spec", null));
         }
-      } else if (current.putIfAbsent(j.step(), j) == null) {
+      } else {
+        attempts.computeIfAbsent(j.step(), k -> new ArrayList<>()).add(j);
         relabel(j, labels, propagated).ifPresent(actions::add);
       }
     }
+    Map<String, ObservedJob> current = new TreeMap<>();
+    int run = prev == null ? 0 : prev.reruns();
+    attempts.forEach((step, js) -> {
+      ObservedJob c = Reruns.current(js, run);
+      if (c != null) {
+        current.put(step, c);
+      }
+    });
 
     WorkflowStatus next;
+    Instant[] retryAt = {null}; // the earliest backoff still running, filled in by progress
     if (prevFinal && hash.equals(prev.specHash())) {
       next = prev.withObservedGeneration(wf.generation()); // final for this spec
     } else if (prevFinal && prev.specHash() == null) {
@@ -110,14 +132,34 @@ public final class Planner {
     } else if (prev != null && prev.specHash() != null && !hash.equals(prev.specHash())) {
       // Delete now, create on the next tick: old Jobs go first, the new spec starts clean.
       next = Statuses.restarted(wf, hash, now);
+    } else if (Deadlines.past(wf.spec(), prev, now)) {
+      next = Statuses.deadlineExceeded(wf, hash, observed(wf, hash, current, now, new TreeMap<>())
+          .values().stream().map(Deadlines::stopped).toList(), wf.spec().activeDeadlineSeconds(), now);
     } else {
-      next = progress(wf, hash, current, now, actions, mayStart);
+      next = progress(wf, hash, current, now, actions, mayStart, retryAt);
     }
-    if (!next.equals(prev)) {
+    actions.addAll(Deadlines.stragglers(next, attempts));
+    if (!rerun && Reruns.asked(wf)) {
+      next = next.withRerun(wf.rerunToken(), next.reruns()); // refused: the event says why
+    }
+    CleanUp.Due cleanUp = CleanUp.due(wf, next, attempts, defaultTtlSeconds, now);
+    if (cleanUp.workflow() != null) {
+      return new Plan(wf.key(), next, List.of(cleanUp.workflow())); // the rest goes with it
+    }
+    Set<String> deleting = new HashSet<>();
+    actions.stream().filter(a -> a instanceof DeleteJob).forEach(a -> deleting.add(((DeleteJob) a).jobName()));
+    cleanUp.jobs().stream().filter(d -> !deleting.contains(d.jobName())).forEach(actions::add);
+    if (!next.equals(observed)) {
       actions.add(new PatchStatus(wf.namespace(), wf.name(), wf.uid(), wf.resourceVersion(), next,
-          Events.between(prev, next)));
+          Events.between(observed, next)));
     }
-    return new Plan(wf.key(), next, actions, nextLook(wf.spec(), next, current));
+    Instant look = nextLook(wf.spec(), next, current);
+    if (!next.phase().isFinal()) {
+      look = earliest(look, retryAt[0]);
+      look = earliest(look, Deadlines.at(wf.spec(), next));
+    }
+    look = earliest(look, cleanUp.at());
+    return new Plan(wf.key(), next, actions, look);
   }
 
   /**
@@ -138,47 +180,112 @@ public final class Planner {
     return earliest;
   }
 
-  private static Instant deadline(WorkflowSpec spec, ObservedJob j) {
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null || b != null && b.isBefore(a) ? b : a;
+  }
+
+  static Instant deadline(WorkflowSpec spec, ObservedJob j) {
     return j.runningSince().plusSeconds(spec.maxStepTimeout());
   }
 
   /**
-   * The normal case: valid spec, status of this spec. Adds CreateJob actions for ready steps, in
-   * {@link #startOrder} order, as many as parallelism and {@code mayStart} allow.
+   * The normal case: valid spec, status of this spec. Adds CreateJob actions for failed attempts
+   * whose backoff has passed, then for ready steps in {@link #startOrder} order, as many as
+   * parallelism and {@code mayStart} allow. {@code retryAt[0]} receives the earliest backoff that
+   * has not passed yet.
    */
   private static WorkflowStatus progress(Workflow wf, String hash, Map<String, ObservedJob> current,
-      Instant now, List<Action> actions, int mayStart) {
+      Instant now, List<Action> actions, int mayStart, Instant[] retryAt) {
     WorkflowSpec spec = wf.spec();
-    Map<String, StepStatus> steps = new TreeMap<>();
-    for (Step s : spec.steps()) {
-      StepStatus seen = observe(s.stepName(), current.get(s.stepName()), spec, now);
-      steps.put(s.stepName(), seen.state() == StepState.Waiting ? remembered(wf, hash, seen) : seen);
-    }
+    Map<String, Attempts.Seen> seen = new TreeMap<>();
+    Map<String, StepStatus> steps = observed(wf, hash, current, now, seen);
     boolean anyFailed = steps.values().stream().anyMatch(s -> s.state() == StepState.Failed);
-    if (!anyFailed) {
-      // A queued Job holds its slot here: once a queue admits it, it runs, and parallelism is a
-      // promise about what runs at once.
-      long inFlight = steps.values().stream()
-          .filter(s -> s.state() == StepState.Running || s.state() == StepState.Queued).count();
-      long slots = spec.parallelism() == null ? Long.MAX_VALUE : spec.parallelism() - inFlight;
-      slots = Math.min(slots, mayStart);
-      for (Step s : startOrder(spec)) {
-        if (slots <= 0) {
-          break;
+    if (anyFailed) {
+      // The workflow failed: nothing new starts, and running Jobs are left to finish.
+      steps.replaceAll((n, st) -> skipped(st));
+      return Statuses.of(wf, hash, List.copyOf(steps.values()), now);
+    }
+    long capLeft = mayStart;
+    for (Step s : startOrder(spec)) {
+      Attempts.Seen a = seen.get(s.stepName());
+      if (a.retryAt() == null || steps.get(s.stepName()).state() != StepState.Retrying) {
+        continue;
+      }
+      if (now.isBefore(a.retryAt()) || capLeft <= 0) {
+        if (now.isBefore(a.retryAt()) && (retryAt[0] == null || a.retryAt().isBefore(retryAt[0]))) {
+          retryAt[0] = a.retryAt();
         }
-        boolean ready = steps.get(s.stepName()).state() == StepState.Waiting
-            && s.dependsOn().stream().allMatch(d -> steps.get(d).state() == StepState.Succeeded);
-        if (ready) {
-          CreateJob create = createJob(wf, s, hash);
-          actions.add(create);
-          slots--;
-          steps.put(s.stepName(), new StepStatus(s.stepName(),
-              spec.queueName() != null ? StepState.Queued : StepState.Running, create.jobName(),
-              spec.queueName() != null ? queuedMessage(spec) : null, null, null));
-        }
+        continue;
+      }
+      // The step already holds its parallelism slot: its retry waits only for the global cap.
+      int attempt = a.attempt() + 1;
+      CreateJob create = createJob(wf, s, hash, attempt);
+      actions.add(create);
+      capLeft--;
+      Retries r = spec.retriesOf(s);
+      steps.put(s.stepName(), new StepStatus(s.stepName(),
+          spec.queueName() != null ? StepState.Queued : StepState.Running, create.jobName(),
+          spec.queueName() != null ? queuedMessage(spec) : "attempt " + attempt + " of "
+              + r.attempts(), null, null, attempt));
+    }
+    // A queued Job holds its slot here: once a queue admits it, it runs, and parallelism is a
+    // promise about what runs at once. So does a step waiting for its retry.
+    long inFlight = steps.values().stream().filter(s -> s.state() == StepState.Running
+        || s.state() == StepState.Queued || s.state() == StepState.Retrying).count();
+    long slots = spec.parallelism() == null ? Long.MAX_VALUE : spec.parallelism() - inFlight;
+    slots = Math.min(slots, capLeft);
+    for (Step s : startOrder(spec)) {
+      if (slots <= 0) {
+        break;
+      }
+      boolean ready = steps.get(s.stepName()).state() == StepState.Waiting
+          && s.dependsOn().stream().allMatch(d -> steps.get(d).state() == StepState.Succeeded);
+      if (ready) {
+        CreateJob create = createJob(wf, s, hash);
+        actions.add(create);
+        slots--;
+        Retries r = spec.retriesOf(s);
+        steps.put(s.stepName(), new StepStatus(s.stepName(),
+            spec.queueName() != null ? StepState.Queued : StepState.Running, create.jobName(),
+            spec.queueName() != null ? queuedMessage(spec) : null, null, null,
+            r != null && r.limit() > 0 ? 1 : null));
       }
     }
     return Statuses.of(wf, hash, List.copyOf(steps.values()), now);
+  }
+
+  /** Each step as its latest Job (or, for a Job cleaned away, the status) shows it, by name. */
+  private static Map<String, StepStatus> observed(Workflow wf, String hash,
+      Map<String, ObservedJob> current, Instant now, Map<String, Attempts.Seen> seen) {
+    WorkflowSpec spec = wf.spec();
+    Map<String, StepStatus> before = new TreeMap<>();
+    if (wf.status() != null && hash.equals(wf.status().specHash())) {
+      wf.status().steps().forEach(st -> before.put(st.name(), st));
+    }
+    Map<String, StepStatus> steps = new TreeMap<>();
+    for (Step s : spec.steps()) {
+      Attempts.Seen a = Attempts.observe(s, current.get(s.stepName()), before.get(s.stepName()),
+          spec, now);
+      seen.put(s.stepName(), a);
+      StepStatus st = a.status();
+      steps.put(s.stepName(), st.state() == StepState.Waiting ? remembered(wf, hash, st) : st);
+    }
+    return steps;
+  }
+
+  /**
+   * A step's state once its workflow failed: one that had not started never will, and one
+   * waiting for a retry gets none; the rest are as observed.
+   */
+  private static StepStatus skipped(StepStatus st) {
+    return switch (st.state()) {
+      case Waiting -> new StepStatus(st.name(), StepState.Skipped, null,
+          "not run: the workflow failed", null, null, st.attempts());
+      case Retrying -> new StepStatus(st.name(), StepState.Failed, st.job(),
+          st.message().replaceFirst("; next attempt at .*$", "; not retried: the workflow failed"),
+          st.startedAt(), st.finishedAt(), st.attempts());
+      case Queued, Running, Succeeded, Failed, Skipped -> st;
+    };
   }
 
   /**
@@ -200,7 +307,7 @@ public final class Planner {
     return (int) plan(wf, jobs, now).actions().stream().filter(a -> a instanceof CreateJob).count();
   }
 
-  private static String queuedMessage(WorkflowSpec spec) {
+  static String queuedMessage(WorkflowSpec spec) {
     return "queued in " + spec.queueName() + ", waiting for admission";
   }
 
@@ -218,41 +325,30 @@ public final class Planner {
         .findFirst().orElse(waiting);
   }
 
-  private static StepStatus observe(String step, ObservedJob job, WorkflowSpec spec, Instant now) {
-    if (job == null) {
-      return new StepStatus(step, StepState.Waiting, null, null, null, null);
-    }
-    String started = Statuses.format(job.startTime());
-    String finished = Statuses.format(job.finishTime());
-    if (job.phase() == JobPhase.SUCCEEDED) {
-      return new StepStatus(step, StepState.Succeeded, job.name(), null, started, finished);
-    }
-    if (job.phase() == JobPhase.FAILED) {
-      String why = "DeadlineExceeded".equals(job.reason())
-          ? timedOut(spec) : "failed: " + (job.reason() == null ? "unknown reason" : job.reason());
-      return new StepStatus(step, StepState.Failed, job.name(), why, started, finished);
-    }
-    if (job.suspended()) {
-      return new StepStatus(step, StepState.Queued, job.name(), queuedMessage(spec), null, null);
-    }
-    // A pod that never starts (bad image, no capacity) must not hold the workflow forever.
-    if (!spec.unlimited() && job.runningSince() != null && now.isAfter(deadline(spec, job))) {
-      return new StepStatus(step, StepState.Failed, job.name(), timedOut(spec), started, null);
-    }
-    return new StepStatus(step, StepState.Running, job.name(), null, started, null);
-  }
-
-  private static String timedOut(WorkflowSpec spec) {
-    return "timed out after " + spec.maxStepTimeout() + "s";
-  }
-
   public static CreateJob createJob(Workflow wf, Step s, String hash) {
+    return createJob(wf, s, hash, 1);
+  }
+
+  /** The Job of one attempt of a step; attempts after the first carry their number as a label. */
+  public static CreateJob createJob(Workflow wf, Step s, String hash, int attempt) {
     WorkflowSpec spec = wf.spec();
     long timeout = spec.maxStepTimeout();
-    return new CreateJob(wf.namespace(), Names.jobName(wf.name(), wf.uid(), s.stepName(), hash),
-        wf.name(), wf.uid(), hash, s, Names.jobLabels(wf, s.stepName(), hash),
+    Map<String, String> labels = Names.jobLabels(wf, s.stepName(), hash);
+    int run = wf.status() == null ? 0 : wf.status().reruns();
+    if (attempt > 1 || run > 0) {
+      labels = new TreeMap<>(labels);
+      if (attempt > 1) {
+        labels.put(Names.LABEL_ATTEMPT, String.valueOf(attempt));
+      }
+      if (run > 0) {
+        labels.put(Names.LABEL_RUN, String.valueOf(run));
+      }
+    }
+    return new CreateJob(wf.namespace(),
+        Names.jobName(wf.name(), wf.uid(), s.stepName(), hash, attempt, run),
+        wf.name(), wf.uid(), hash, s, labels,
         Names.propagatedKeys(wf), timeout == WorkflowSpec.UNLIMITED ? null : timeout,
-        spec.containerOf(s), spec.podTemplate(), spec.queueName() != null);
+        spec.containerOf(s), spec.podTemplate(), spec.queueName() != null, spec.retriesOf(s));
   }
 
   /**

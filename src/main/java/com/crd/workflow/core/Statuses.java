@@ -17,6 +17,8 @@ public final class Statuses {
   public static final String REASON_BLOCKED = "JobNameTaken";
   /** The API server refused a step's Job for good (RBAC, quota, admission). */
   public static final String REASON_REJECTED = "JobRejected";
+  /** The whole workflow ran longer than spec.activeDeadlineSeconds. */
+  public static final String REASON_DEADLINE = "DeadlineExceeded";
   private static final int MAX_LISTED = 5;
 
   private Statuses() {}
@@ -25,7 +27,8 @@ public final class Statuses {
   static WorkflowStatus of(Workflow wf, String hash, List<StepStatus> steps, Instant now) {
     List<String> executed = names(steps, StepState.Succeeded);
     List<String> started = steps.stream()
-        .filter(s -> s.state() != StepState.Waiting).map(StepStatus::name).toList();
+        .filter(s -> s.state() != StepState.Waiting && s.state() != StepState.Skipped)
+        .map(StepStatus::name).toList();
     List<StepStatus> failed = steps.stream().filter(s -> s.state() == StepState.Failed).toList();
     Phase phase;
     String message;
@@ -44,14 +47,18 @@ public final class Statuses {
       phase = Phase.Started;
       List<String> running = names(steps, StepState.Running);
       List<String> queued = names(steps, StepState.Queued);
+      List<String> retrying = names(steps, StepState.Retrying);
       List<String> parts = new ArrayList<>();
-      if (!running.isEmpty() || queued.isEmpty()) {
+      if (!running.isEmpty() || queued.isEmpty() && retrying.isEmpty()) {
         parts.add("running: " + listed(running));
       }
       if (!queued.isEmpty()) {
         parts.add("queued: " + listed(queued));
       }
-      if (running.isEmpty() && queued.isEmpty()) {
+      if (!retrying.isEmpty()) {
+        parts.add("retrying: " + listed(retrying));
+      }
+      if (running.isEmpty() && queued.isEmpty() && retrying.isEmpty()) {
         // Ready steps held back by parallelism or the operator's global cap.
         parts = List.of("waiting for a free slot: " + listed(names(steps, StepState.Waiting)));
       }
@@ -59,6 +66,37 @@ public final class Statuses {
       reason = "StepsRunning";
     }
     return build(wf, phase, message, reason, hash, executed, started, steps, now);
+  }
+
+  /** The workflow ran out of time; {@code steps} already show what was stopped and skipped. */
+  static WorkflowStatus deadlineExceeded(Workflow wf, String hash, List<StepStatus> steps,
+      long seconds, Instant now) {
+    return build(wf, Phase.Failed, "workflow exceeded its deadline of " + seconds + "s",
+        REASON_DEADLINE, hash, names(steps, StepState.Succeeded), steps.stream()
+            .filter(s -> s.state() != StepState.Waiting && s.state() != StepState.Skipped)
+            .map(StepStatus::name).toList(), steps, now);
+  }
+
+  /**
+   * When the workflow started: its Running condition turned True then (a spec change or a re-run
+   * starts it again). Null before it started.
+   */
+  static Instant startedAt(WorkflowStatus status) {
+    if (status == null || status.phase() != Phase.Started) {
+      return null;
+    }
+    return status.conditions().stream()
+        .filter(c -> COND_RUNNING.equals(c.type()) && "True".equals(c.status()))
+        .map(c -> time(c.lastTransitionTime())).filter(t -> t != null).findFirst().orElse(null);
+  }
+
+  /** An RFC 3339 time from the status; null if absent or unreadable. */
+  static Instant time(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   static WorkflowStatus invalid(Workflow wf, String hash, String problems, Instant now) {
@@ -99,7 +137,8 @@ public final class Statuses {
     conditions.add(condition(wf, COND_RUNNING, phase == Phase.Started, reason, message, now));
     String progress = executed.size() + "/" + (wf.spec() == null ? 0 : wf.spec().steps().size());
     return new WorkflowStatus(phase, changed, message, progress, hash, wf.generation(),
-        executed, started, steps, conditions);
+        executed, started, steps, conditions, prev == null ? null : prev.rerunToken(),
+        prev == null ? 0 : prev.reruns());
   }
 
   private static Condition condition(Workflow wf, String type, boolean on, String reason,

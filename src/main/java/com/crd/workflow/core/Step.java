@@ -8,9 +8,10 @@ import java.util.Map;
  *
  * @param container the step's other Kubernetes Container fields ({@code args}, {@code env},
  *     {@code resources}, ...) as plain data (see {@link Data}), exactly as written; empty if none
+ * @param retries the step's own {@code retries}, which wins over the workflow's; null if unset
  */
 public record Step(String stepName, String image, List<String> command, List<String> dependsOn,
-    Map<String, Object> container) {
+    Map<String, Object> container, Retries retries) {
   /** The Container fields a step may set besides stepName, image, command and dependsOn. */
   public static final List<String> CONTAINER_FIELDS = List.of("args", "env", "envFrom",
       "resources", "volumeMounts", "workingDir", "imagePullPolicy", "securityContext");
@@ -22,6 +23,11 @@ public record Step(String stepName, String image, List<String> command, List<Str
   }
 
   public Step(String stepName, String image, List<String> command, List<String> dependsOn) {
-    this(stepName, image, command, dependsOn, Map.of());
+    this(stepName, image, command, dependsOn, Map.of(), null);
+  }
+
+  public Step(String stepName, String image, List<String> command, List<String> dependsOn,
+      Map<String, Object> container) {
+    this(stepName, image, command, dependsOn, container, null);
   }
 }

@@ -26,6 +26,13 @@ public final class Validation {
       problems.add("spec.maxStepTimeout must be -1 (unlimited) or at least 1 second, got "
           + spec.maxStepTimeout());
     }
+    if (spec.activeDeadlineSeconds() != null && spec.activeDeadlineSeconds() < 1) {
+      problems.add("spec.activeDeadlineSeconds must be at least 1 second, got "
+          + spec.activeDeadlineSeconds());
+    }
+    notNegative(problems, "spec.ttlSecondsAfterFinished", spec.ttlSecondsAfterFinished());
+    notNegative(problems, "spec.jobRetention.onSuccess", spec.retainJobsOnSuccess());
+    notNegative(problems, "spec.jobRetention.onFailure", spec.retainJobsOnFailure());
     List<Step> steps = spec.steps();
     if (steps.isEmpty()) {
       problems.add("spec.containers must list at least one step");
@@ -76,6 +83,42 @@ public final class Validation {
     return problems;
   }
 
+  private static void notNegative(List<String> problems, String field, Long seconds) {
+    if (seconds != null && seconds < 0) {
+      problems.add(field + " must be 0 or more seconds, got " + seconds);
+    }
+  }
+
+  /**
+   * Exit codes are 1..255: 0 is success, which no rule may match (the Job API rejects it for In),
+   * and a container's exit code is one byte.
+   */
+  static void retryProblems(String at, Retries r, List<String> problems) {
+    if (r == null) {
+      return;
+    }
+    if (r.limit() < 0 || r.limit() > Retries.MAX_LIMIT) {
+      problems.add(at + ".limit must be between 0 and " + Retries.MAX_LIMIT + ", got " + r.limit());
+    }
+    if (r.seconds() < 1) {
+      problems.add(at + ".backoff.seconds must be at least 1, got " + r.seconds());
+    }
+    if (!(r.factor() >= 1) || Double.isInfinite(r.factor())) {
+      problems.add(at + ".backoff.factor must be at least 1, got " + r.factor());
+    }
+    if (r.maxSeconds() < 1) {
+      problems.add(at + ".backoff.maxSeconds must be at least 1, got " + r.maxSeconds());
+    }
+    for (String field : List.of("onExitCodes", "neverOnExitCodes")) {
+      List<Integer> codes = field.equals("onExitCodes") ? r.onExitCodes() : r.neverOnExitCodes();
+      codes.stream().filter(c -> c < 1 || c > 255).distinct().forEach(c -> problems.add(
+          at + "." + field + ": exit code " + c + " is outside 1..255"));
+    }
+    r.onExitCodes().stream().filter(r.neverOnExitCodes()::contains).distinct().sorted()
+        .forEach(c -> problems.add(at + ": exit code " + c
+            + " is in both onExitCodes and neverOnExitCodes"));
+  }
+
   /** Problems of the fields that shape a step's pod and of parallelism and queueName. */
   static List<String> runProblems(WorkflowSpec spec) {
     List<String> problems = new ArrayList<>();
@@ -94,8 +137,10 @@ public final class Validation {
       }
     }
     containerProblems("spec.stepDefaults", spec.stepDefaults(), volumes, problems);
+    retryProblems("spec.retries", spec.retries(), problems);
     for (Step s : spec.steps()) {
       containerProblems("step " + s.stepName(), s.container(), volumes, problems);
+      retryProblems("step " + s.stepName() + ": retries", s.retries(), problems);
     }
     return problems;
   }

@@ -23,6 +23,12 @@ public interface ApiCalls {
   void delete(String path) throws ApiException;
 
   /**
+   * Deletes with background propagation, only the object with this uid (a precondition): a 409
+   * says the name now holds another object.
+   */
+  void delete(String path, String uid) throws ApiException;
+
+  /**
    * One line for a log or a status message. client-java's {@link ApiException#getMessage()} adds
    * the response body and headers on further lines; this keeps the first ("HTTP 403: ...").
    */

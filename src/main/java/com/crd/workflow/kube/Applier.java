@@ -4,6 +4,7 @@ import com.crd.workflow.Log;
 import com.crd.workflow.core.Action;
 import com.crd.workflow.core.Action.CreateJob;
 import com.crd.workflow.core.Action.DeleteJob;
+import com.crd.workflow.core.Action.DeleteWorkflow;
 import com.crd.workflow.core.Action.PatchJobLabels;
 import com.crd.workflow.core.Action.PatchStatus;
 import com.crd.workflow.core.Names;
@@ -73,6 +74,8 @@ public final class Applier {
       for (Action a : p.actions()) {
         if (a instanceof DeleteJob d && act(errors)) {
           done += run(errors, failed, p, d, () -> delete(d));
+        } else if (a instanceof DeleteWorkflow w && act(errors)) {
+          done += run(errors, failed, p, w, () -> delete(w));
         }
       }
     }
@@ -213,6 +216,22 @@ public final class Applier {
         throw e;
       }
       Log.debug("job already gone", "namespace", d.namespace(), "job", d.jobName());
+      return Outcome.ALREADY_DONE;
+    }
+  }
+
+  private Outcome delete(DeleteWorkflow w) throws ApiException {
+    try {
+      api.delete(Paths.workflow(w.namespace(), w.workflowName()), w.uid());
+      Log.info("deleted workflow", "namespace", w.namespace(), "workflow", w.workflowName(),
+          "why", w.why());
+      return Outcome.DONE;
+    } catch (ApiException e) {
+      // 404: already gone. 409: the uid precondition failed, a new Workflow holds the name.
+      if (e.getCode() != 404 && e.getCode() != 409) {
+        throw e;
+      }
+      Log.debug("workflow already gone", "namespace", w.namespace(), "workflow", w.workflowName());
       return Outcome.ALREADY_DONE;
     }
   }

@@ -5,6 +5,7 @@ import com.crd.workflow.core.Names;
 import com.crd.workflow.core.ObservedJob;
 import com.crd.workflow.core.ObservedJob.JobPhase;
 import com.crd.workflow.core.Phase;
+import com.crd.workflow.core.Retries;
 import com.crd.workflow.core.Step;
 import com.crd.workflow.core.StepState;
 import com.crd.workflow.core.StepStatus;
@@ -65,7 +66,8 @@ public final class Convert {
         istr(o, "metadata", "uid"), istrings(o, "metadata", "labels"),
         Json.num(o, 0, "metadata", "generation"), istr(o, "metadata", "resourceVersion"),
         Json.at(o, "metadata", "deletionTimestamp") != null, spec, error, status,
-        time(Json.str(o, "metadata", "creationTimestamp")));
+        time(Json.str(o, "metadata", "creationTimestamp")),
+        Json.strings(o, "metadata", "annotations").get(Names.ANNOTATION_RERUN));
   }
 
   static final class BadSpec extends Exception {
@@ -109,7 +111,7 @@ public final class Convert {
       }
       steps.add(new Step(string(s, "stepName", at), string(s, "image", at),
           strings(s, "command", at), strings(s, "dependsOn", at),
-          fields(s, Step.CONTAINER_FIELDS)));
+          fields(s, Step.CONTAINER_FIELDS), retries(s.get("retries"), at + ".retries")));
     }
     Long parallelism = null;
     JsonElement par = spec.get("parallelism");
@@ -120,9 +122,98 @@ public final class Convert {
         throw new BadSpec("spec.parallelism must be an integer, got " + par);
       }
     }
+    JsonObject retention = new JsonObject();
+    JsonElement jr = spec.get("jobRetention");
+    if (jr != null && !jr.isJsonNull()) {
+      if (!(jr instanceof JsonObject o)) {
+        throw new BadSpec("spec.jobRetention must be an object");
+      }
+      retention = o;
+    }
     return new WorkflowSpec(timeout, steps,
         fields(spec, "stepDefaults", WorkflowSpec.DEFAULT_FIELDS),
-        podTemplate(spec), parallelism, string(spec, "queueName", "spec"));
+        podTemplate(spec), parallelism, string(spec, "queueName", "spec"),
+        retries(spec.get("retries"), "spec.retries"),
+        optionalInteger(spec, "activeDeadlineSeconds", "spec"),
+        optionalInteger(spec, "ttlSecondsAfterFinished", "spec"),
+        optionalInteger(retention, "onSuccess", "spec.jobRetention"),
+        optionalInteger(retention, "onFailure", "spec.jobRetention"));
+  }
+
+  /** An integer field, null when absent; ranges are checked by Validation with the rest. */
+  private static Long optionalInteger(JsonObject o, String key, String at) throws BadSpec {
+    JsonElement v = o.get(key);
+    return v == null || v.isJsonNull() ? null : integer(o, key, 0, at);
+  }
+
+  /**
+   * A {@code retries} object; null when absent. Ranges are checked by {@link
+   * com.crd.workflow.core.Validation}, so a bad value is named with every other problem.
+   */
+  static Retries retries(JsonElement e, String at) throws BadSpec {
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!(e instanceof JsonObject r)) {
+      throw new BadSpec(at + " must be an object");
+    }
+    JsonObject backoff = new JsonObject();
+    JsonElement b = r.get("backoff");
+    if (b != null && !b.isJsonNull()) {
+      if (!(b instanceof JsonObject bo)) {
+        throw new BadSpec(at + ".backoff must be an object");
+      }
+      backoff = bo;
+    }
+    long limit = integer(r, "limit", 0, at);
+    return new Retries((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, limit)),
+        integer(backoff, "seconds", Retries.DEFAULT_SECONDS, at + ".backoff"),
+        number(backoff, "factor", Retries.DEFAULT_FACTOR, at + ".backoff"),
+        integer(backoff, "maxSeconds", Retries.DEFAULT_MAX_SECONDS, at + ".backoff"),
+        codes(r, "onExitCodes", at), codes(r, "neverOnExitCodes", at));
+  }
+
+  private static long integer(JsonObject o, String key, long fallback, String at) throws BadSpec {
+    JsonElement v = o.get(key);
+    if (v == null || v.isJsonNull()) {
+      return fallback;
+    }
+    try {
+      return v.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+    } catch (RuntimeException ex) {
+      throw new BadSpec(at + "." + key + " must be an integer, got " + v);
+    }
+  }
+
+  private static double number(JsonObject o, String key, double fallback, String at) throws BadSpec {
+    JsonElement v = o.get(key);
+    if (v == null || v.isJsonNull()) {
+      return fallback;
+    }
+    if (!(v instanceof JsonPrimitive p) || !p.isNumber()) {
+      throw new BadSpec(at + "." + key + " must be a number, got " + v);
+    }
+    return p.getAsDouble();
+  }
+
+  private static List<Integer> codes(JsonObject o, String key, String at) throws BadSpec {
+    JsonElement v = o.get(key);
+    if (v == null || v.isJsonNull()) {
+      return List.of();
+    }
+    if (!(v instanceof JsonArray arr)) {
+      throw new BadSpec(at + "." + key + " must be a list of exit codes");
+    }
+    List<Integer> out = new ArrayList<>();
+    for (JsonElement c : arr) {
+      try {
+        long code = c.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+        out.add((int) Math.max(-1, Math.min(code, 100_000)));
+      } catch (RuntimeException ex) {
+        throw new BadSpec(at + "." + key + " must be a list of integer exit codes, got " + c);
+      }
+    }
+    return out;
   }
 
   /** The listed fields of an object as plain data; absent and null fields are left out. */
@@ -211,8 +302,10 @@ public final class Convert {
       if (state == null || Json.str(st, "name") == null) {
         continue; // not ours to keep: the next write replaces it
       }
+      long attempts = Json.num(st, 0, "attempts");
       steps.add(new StepStatus(istr(st, "name"), state, istr(st, "job"),
-          istr(st, "message"), istr(st, "startedAt"), istr(st, "finishedAt")));
+          istr(st, "message"), istr(st, "startedAt"), istr(st, "finishedAt"),
+          attempts > 0 ? Integer.valueOf((int) Math.min(attempts, Integer.MAX_VALUE)) : null));
     }
     List<Condition> conditions = new ArrayList<>();
     for (JsonObject c : Json.objects(s, "conditions")) {
@@ -225,7 +318,8 @@ public final class Convert {
     }
     return new WorkflowStatus(phase, istr(s, K_CHANGED), istr(s, "message"),
         istr(s, "progress"), istr(s, "specHash"), Json.num(s, 0, "observedGeneration"),
-        names(s, "executedSteps"), names(s, "startedSteps"), steps, conditions);
+        names(s, "executedSteps"), names(s, "startedSteps"), steps, conditions,
+        istr(s, "rerunToken"), (int) Math.max(0, Math.min(Json.num(s, 0, "reruns"), 1_000_000)));
   }
 
   private static List<String> names(JsonObject s, String key) {
@@ -255,6 +349,9 @@ public final class Convert {
       putIf(j, "message", st.message());
       putIf(j, "startedAt", st.startedAt());
       putIf(j, "finishedAt", st.finishedAt());
+      if (st.attempts() != null) {
+        j.addProperty("attempts", st.attempts());
+      }
       steps.add(j);
     }
     o.add("steps", steps);
@@ -270,6 +367,10 @@ public final class Convert {
       conds.add(j);
     }
     o.add("conditions", conds);
+    putIf(o, "rerunToken", s.rerunToken());
+    if (s.reruns() > 0) {
+      o.addProperty("reruns", s.reruns());
+    }
     return o;
   }
 

@@ -46,7 +46,8 @@ public final class Decode {
   public static final Shape WORKFLOW = withStatusFields(
       "metadata", Shape.of("namespace", Shape.ALL, "name", Shape.ALL, "uid", Shape.ALL,
           "labels", Shape.ALL, "generation", Shape.ALL, "resourceVersion", Shape.ALL,
-          "deletionTimestamp", Shape.ALL, "creationTimestamp", Shape.ALL),
+          "deletionTimestamp", Shape.ALL, "creationTimestamp", Shape.ALL,
+          "annotations", Shape.of(Names.ANNOTATION_RERUN, Shape.ALL)),
       "spec", Shape.ALL,
       "status", Shape.ALL);
 

@@ -22,6 +22,11 @@ public final class JobSpecs {
    * reports it. activeDeadlineSeconds bounds the retries too.
    */
   public static final int BACKOFF_LIMIT = 1;
+  /**
+   * A step with {@code retries} is retried by the operator, one Job per attempt, with its own
+   * backoff; the Job itself never retries, so the two never multiply.
+   */
+  public static final int BACKOFF_LIMIT_WITH_RETRIES = 0;
 
   private JobSpecs() {}
 
@@ -59,11 +64,52 @@ public final class JobSpecs {
     if (!Data.map(meta, "annotations").isEmpty()) {
       podMeta.add("annotations", Json.fromData(Data.map(meta, "annotations")));
     }
+    Json.obj(job, "spec").add("podFailurePolicy", podFailurePolicy(c));
     if (c.suspend()) {
       // Kueue's webhook would suspend it too; created suspended, no pod can start before admission.
       Json.obj(job, "spec").addProperty("suspend", true);
     }
     return job;
+  }
+
+  /**
+   * A pod lost to eviction, preemption or a node drain (condition DisruptionTarget) is not the
+   * step's failure: Ignore lets the Job controller start a new pod without counting it. Exit codes
+   * that must not be retried fail the Job at once (reason PodFailurePolicy), which the planner
+   * reads as "do not retry".
+   */
+  static com.google.gson.JsonObject podFailurePolicy(CreateJob c) {
+    com.google.gson.JsonArray rules = new com.google.gson.JsonArray();
+    com.google.gson.JsonObject disruption = new com.google.gson.JsonObject();
+    disruption.addProperty("action", "Ignore");
+    com.google.gson.JsonArray conditions = new com.google.gson.JsonArray();
+    com.google.gson.JsonObject target = new com.google.gson.JsonObject();
+    target.addProperty("type", "DisruptionTarget");
+    target.addProperty("status", "True");
+    conditions.add(target);
+    disruption.add("onPodConditions", conditions);
+    rules.add(disruption);
+    if (c.retries() != null && !c.retries().neverOnExitCodes().isEmpty()) {
+      rules.add(failJob("In", c.retries().neverOnExitCodes()));
+    }
+    if (c.retries() != null && !c.retries().onExitCodes().isEmpty()) {
+      rules.add(failJob("NotIn", c.retries().onExitCodes())); // exit code 0 never matches NotIn
+    }
+    com.google.gson.JsonObject policy = new com.google.gson.JsonObject();
+    policy.add("rules", rules);
+    return policy;
+  }
+
+  private static com.google.gson.JsonObject failJob(String operator, List<Integer> codes) {
+    com.google.gson.JsonObject rule = new com.google.gson.JsonObject();
+    rule.addProperty("action", "FailJob");
+    com.google.gson.JsonObject on = new com.google.gson.JsonObject();
+    on.addProperty("operator", operator);
+    com.google.gson.JsonArray values = new com.google.gson.JsonArray();
+    codes.stream().distinct().sorted().forEach(values::add);
+    on.add("values", values);
+    rule.add("onExitCodes", on);
+    return rule;
   }
 
   /** The desired Job as client-java's typed model (for tests and tools; the wire uses the JSON). */
@@ -99,7 +145,7 @@ public final class JobSpecs {
                 // enforce owner-reference permissions, and background deletion does not use it.
                 .controller(true))))
         .spec(new V1JobSpec()
-            .backoffLimit(BACKOFF_LIMIT)
+            .backoffLimit(c.retries() != null ? BACKOFF_LIMIT_WITH_RETRIES : BACKOFF_LIMIT)
             .activeDeadlineSeconds(c.activeDeadlineSeconds())
             .template(new V1PodTemplateSpec()
                 .metadata(new V1ObjectMeta().labels(podLabels))

@@ -168,7 +168,17 @@ public final class KubeApi implements ApiCalls {
   /** Deletes with background propagation: the object goes now, its dependents right after. */
   @Override
   public void delete(String path) throws ApiException {
+    delete(path, null);
+  }
+
+  @Override
+  public void delete(String path, String uid) throws ApiException {
     JsonObject options = new JsonObject();
+    if (uid != null) {
+      JsonObject pre = new JsonObject();
+      pre.addProperty("uid", uid);
+      options.add("preconditions", pre);
+    }
     options.addProperty("apiVersion", "v1");
     options.addProperty("kind", "DeleteOptions");
     options.addProperty("propagationPolicy", "Background");

@@ -35,7 +35,7 @@ public final class Metrics {
       "Kubernetes API requests by verb (get, list, create, patch, delete) and outcome.")
       .labelNames("verb", "outcome").register(registry);
   final Counter actions = Counter.build(PREFIX + "actions_total",
-      "Actions carried out, by kind (CreateJob, DeleteJob, PatchJobLabels, PatchStatus) and outcome "
+      "Actions carried out, by kind (CreateJob, DeleteJob, DeleteWorkflow, PatchJobLabels, PatchStatus) and outcome "
           + "(done, already_done, conflict, transient, permanent).")
       .labelNames("action", "outcome").register(registry);
   final Gauge lastSuccess = Gauge.build(PREFIX + "last_successful_tick_timestamp_seconds",

@@ -89,7 +89,8 @@ public final class Operator {
     metrics.problems(() -> reflectors.stream().map(Reflector::cause).filter(java.util.Objects::nonNull)
         .map(c -> c.name().toLowerCase()).toList());
     reconciler = new Reconciler(mirror, () -> reflectors.stream().allMatch(Reflector::synced),
-        applier, metrics, clock, loop::wakeIn, settings.maxRunningSteps());
+        applier, metrics, clock, loop::wakeIn, settings.maxRunningSteps(),
+        settings.defaultTtlSeconds());
     if (settings.metricsPort() >= 0) {
       try {
         health = new HealthServer(settings.metricsPort(), metrics, this::notReady, this::readyText,

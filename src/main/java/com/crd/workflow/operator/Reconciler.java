@@ -40,19 +40,22 @@ public final class Reconciler {
   private final Map<String, Instant> timers = new HashMap<>();
   /** The cap on active step Jobs across all workflows; null = none. */
   private final Integer maxRunningSteps;
+  /** --default-ttl in seconds, for finished workflows without ttlSecondsAfterFinished; null = keep. */
+  private final Long defaultTtlSeconds;
   private volatile long lastSuccessNanos;
   private volatile String lastError = "no tick has run yet";
   // What the last tick listed, for the web view (read-only; replaced whole on each tick).
 
   public Reconciler(Mirror mirror, BooleanSupplier synced, Applier applier, Metrics metrics,
       Clock clock, Consumer<Duration> wakeIn) {
-    this(mirror, synced, applier, metrics, clock, wakeIn, null);
+    this(mirror, synced, applier, metrics, clock, wakeIn, null, null);
   }
 
   /** @param maxRunningSteps the cap on active step Jobs across all workflows; null = none */
   public Reconciler(Mirror mirror, BooleanSupplier synced, Applier applier, Metrics metrics,
-      Clock clock, Consumer<Duration> wakeIn, Integer maxRunningSteps) {
+      Clock clock, Consumer<Duration> wakeIn, Integer maxRunningSteps, Long defaultTtlSeconds) {
     this.maxRunningSteps = maxRunningSteps;
+    this.defaultTtlSeconds = defaultTtlSeconds;
     this.mirror = mirror;
     this.synced = synced;
     this.applier = applier;
@@ -172,7 +175,7 @@ public final class Reconciler {
       timers.remove(Mirror.owner(wf)); // planned now: the plan says when to look again
       try {
         Plan p = Planner.plan(wf, obs.jobsOf(wf), now,
-            mayStart.getOrDefault(wf.key(), Integer.MAX_VALUE));
+            mayStart.getOrDefault(wf.key(), Integer.MAX_VALUE), defaultTtlSeconds);
         plans.add(p);
         if (p.nextLook() != null) {
           timers.put(Mirror.owner(wf), p.nextLook());

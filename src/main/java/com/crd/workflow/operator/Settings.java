@@ -28,7 +28,8 @@ public record Settings(
     double kubeApiQps,
     int kubeApiBurst,
     boolean ui,
-    Integer maxRunningSteps) {
+    Integer maxRunningSteps,
+    Duration defaultTtl) {
 
   /** Thrown for a bad flag or value; the message is for the user. */
   public static final class BadFlag extends Exception {
@@ -54,7 +55,8 @@ public record Settings(
       new Flag("kube-api-qps", "KUBE_API_QPS", "20", "API requests per second (lists and writes; watches excluded); 0 = no limit"),
       new Flag("kube-api-burst", "KUBE_API_BURST", "30", "API requests allowed in a burst above --kube-api-qps"),
       new Flag("ui", "UI_ENABLED", "true", "serve the read-only web view on the metrics port under /ui/"),
-      new Flag("max-running-steps", "MAX_RUNNING_STEPS", "", "cap on running step Jobs across all workflows; empty = unlimited"));
+      new Flag("max-running-steps", "MAX_RUNNING_STEPS", "", "cap on running step Jobs across all workflows; empty = unlimited"),
+      new Flag("default-ttl", "DEFAULT_TTL", "", "delete a finished workflow this long after it finished unless it sets ttlSecondsAfterFinished (e.g. 24h); empty = keep"));
 
   public static String usage() {
     StringBuilder b = new StringBuilder("""
@@ -64,6 +66,7 @@ public record Settings(
                                                 print or draw the DAG of a Workflow
                workflow-operator get [-n NS] NAME [--watch]   a workflow as a tree, live
                workflow-operator list [-A | -n NS]             workflows, like kubectl get wf
+               workflow-operator rerun [-n NS] NAME            re-run a Failed workflow from its failure
                workflow-operator help | version
 
         Flags (each may also be set through its environment variable):
@@ -126,7 +129,8 @@ public record Settings(
         nonNegative("kube-api-qps", values.get("kube-api-qps")),
         (int) Math.max(1, nonNegative("kube-api-burst", values.get("kube-api-burst"))),
         bool("ui", values.get("ui")),
-        maxRunningSteps(values.get("max-running-steps")));
+        maxRunningSteps(values.get("max-running-steps")),
+        values.get("default-ttl").isBlank() ? null : duration("default-ttl", values.get("default-ttl")));
   }
 
   private static Integer maxRunningSteps(String v) throws BadFlag {
@@ -161,6 +165,11 @@ public record Settings(
 
   private static final java.util.regex.Pattern DURATION =
       java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+
+  /** --default-ttl in whole seconds (rounded up, so never earlier than asked); null = keep. */
+  public Long defaultTtlSeconds() {
+    return defaultTtl == null ? null : (defaultTtl.toMillis() + 999) / 1000;
+  }
 
   /** A duration with a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}), at least 100 ms. */
   static Duration duration(String flag, String v) throws BadFlag {

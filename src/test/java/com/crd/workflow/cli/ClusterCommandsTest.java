@@ -2,6 +2,8 @@ package com.crd.workflow.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.crd.workflow.fakeapi.FakeApiServer;
@@ -105,6 +107,63 @@ class ClusterCommandsTest {
     String stripped = coloured.replaceAll("\u001b\\[[0-9;]*m", "");
     assertEquals(plain.lines().count(), stripped.lines().count());
     assertEquals(plain.replaceAll("[^A-Za-z0-9/:,\\n]", ""), stripped.replaceAll("[^A-Za-z0-9/:,\\n]", ""));
+  }
+
+  Run rerun(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      code = ClusterCommands.rerun(List.of(args), out, env::get, AT_5S);
+    }
+    return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A workflow whose status says {@code phase}, as the operator would have written it. */
+  void finishedWorkflow(String name, String phase) {
+    server.create("workflows", "demo", com.google.gson.JsonParser.parseString("""
+        {"apiVersion": "workflow.crd.com/v1", "kind": "Workflow",
+         "metadata": {"name": "%s", "namespace": "demo"},
+         "spec": {"containers": [{"stepName": "a", "image": "busybox"}]}}""".formatted(name))
+        .getAsJsonObject());
+    server.mergePatchStatus("workflows", "demo", name, """
+        {"status": {"workflow-status": "%s", "specHash": "h", "observedGeneration": 1}}"""
+        .formatted(phase));
+  }
+
+  @Test
+  @DisplayName("rerun of a Failed workflow sets the rerun annotation to a fresh token; a second one before the operator acted is refused")
+  void rerunFailed() {
+    finishedWorkflow("broken", "Failed");
+    Run r = rerun("-n", "demo", "broken");
+    assertEquals(0, r.code(), r.out());
+    String token = com.crd.workflow.kube.Json.strings(server.get("workflows", "demo", "broken"),
+        "metadata", "annotations").get(com.crd.workflow.core.Names.ANNOTATION_RERUN);
+    assertNotNull(token);
+    assertTrue(r.out().contains("=" + token + ")"), r.out());
+    Run again = rerun("-n", "demo", "broken");
+    assertEquals(1, again.code());
+    assertEquals(List.of("error: workflow demo/broken already has a re-run requested (" + token
+        + ") that the operator has not acted on yet"), again.out().lines().toList());
+  }
+
+  @Test
+  @DisplayName("rerun of a workflow that does not exist, is running or Completed exits 1 with one line saying why")
+  void rerunRefused() {
+    finishedWorkflow("done", "Completed");
+    Run missing = rerun("-n", "demo", "nope");
+    assertEquals(1, missing.code());
+    assertEquals(List.of("error: workflow nope not found in namespace demo"), missing.out().lines().toList());
+    Run completed = rerun("-n", "demo", "done");
+    assertEquals(1, completed.code());
+    assertEquals(List.of("error: workflow demo/done is Completed: nothing failed, nothing to re-run"),
+        completed.out().lines().toList());
+    Run running = rerun("-n", "demo", "diamond");
+    assertEquals(1, running.code());
+    assertEquals(List.of("error: workflow demo/diamond is Started: only a Failed workflow can be re-run"),
+        running.out().lines().toList());
+    assertNull(com.crd.workflow.kube.Json.strings(server.get("workflows", "demo", "done"),
+        "metadata", "annotations").get(com.crd.workflow.core.Names.ANNOTATION_RERUN));
+    assertEquals(2, rerun().code());
   }
 
   @Test

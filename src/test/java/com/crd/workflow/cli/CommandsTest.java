@@ -157,6 +157,19 @@ class CommandsTest {
   }
 
   @Test
+  @DisplayName("a deadline below 1 s, a negative TTL and a negative retention: one line each, exit 1")
+  void badLifetimes() {
+    String f = FIXTURES + "bad-lifetimes.yaml";
+    Result r = lint(f);
+    assertEquals(List.of(
+        f + ": workflow bad-lifetimes: spec.activeDeadlineSeconds must be at least 1 second, got 0",
+        f + ": workflow bad-lifetimes: spec.ttlSecondsAfterFinished must be 0 or more seconds, got -1",
+        f + ": workflow bad-lifetimes: spec.jobRetention.onSuccess must be 0 or more seconds, got -5"),
+        r.lines(), r.text());
+    assertEquals(1, r.code(), r.text());
+  }
+
+  @Test
   @DisplayName("YAML that does not parse exits 2 with a single line and no stack trace")
   void badYamlExitsTwo() {
     Result r = lint(FIXTURES + "bad-yaml.yaml");

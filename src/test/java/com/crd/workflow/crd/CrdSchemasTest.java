@@ -70,7 +70,7 @@ class CrdSchemasTest {
   @DisplayName("steps take the batch Container fields, stepDefaults a subset, podTemplate the pod fields and metadata")
   void fieldsOffered() {
     assertEquals(List.of("args", "command", "dependsOn", "env", "envFrom", "image", "imagePullPolicy", "resources",
-        "securityContext", "stepName", "volumeMounts", "workingDir"), keys("spec.containers[*]"));
+        "retries", "securityContext", "stepName", "volumeMounts", "workingDir"), keys("spec.containers[*]"));
     assertEquals(List.of("env", "envFrom", "imagePullPolicy", "resources", "securityContext", "volumeMounts"),
         keys("spec.stepDefaults"));
     assertEquals(List.of("affinity", "automountServiceAccountToken", "imagePullSecrets", "metadata", "nodeSelector",
@@ -104,7 +104,7 @@ class CrdSchemasTest {
   }
 
   @Test
-  @DisplayName("a quantity that does not parse, an env entry without a name and parallelism 0 are rejected at admission")
+  @DisplayName("a quantity that does not parse, an env entry without a name, parallelism 0, a deadline of 0 and a negative TTL or retention are rejected at admission")
   void badValues() {
     Map<String, Object> step = new java.util.LinkedHashMap<>(Map.of("stepName", "a", "image", "busybox"));
     step.put("resources", Map.of("limits", Map.of("cpu", "2 cores")));
@@ -113,12 +113,19 @@ class CrdSchemasTest {
     Map<String, Object> spec = new java.util.LinkedHashMap<>(map(wf.get("spec")));
     spec.put("parallelism", 0);
     spec.put("queueName", "team queue");
+    spec.put("activeDeadlineSeconds", 0);
+    spec.put("ttlSecondsAfterFinished", -1);
+    spec.put("jobRetention", Map.of("onSuccess", -1, "onFailure", 0));
     wf.put("spec", spec);
     List<String> errors = WorkflowCrd.admissionErrors(wf);
     assertTrue(errors.stream().anyMatch(e -> e.startsWith("spec.containers[0].resources.limits.cpu: should match")), errors.toString());
     assertTrue(errors.contains("spec.containers[0].env[0].name: Required value"), errors.toString());
     assertTrue(errors.contains("spec.parallelism: should be greater than or equal to 1"), errors.toString());
     assertTrue(errors.stream().anyMatch(e -> e.startsWith("spec.queueName: should match")), errors.toString());
+    assertTrue(errors.contains("spec.activeDeadlineSeconds: should be greater than or equal to 1"), errors.toString());
+    assertTrue(errors.contains("spec.ttlSecondsAfterFinished: should be greater than or equal to 0"), errors.toString());
+    assertTrue(errors.contains("spec.jobRetention.onSuccess: should be greater than or equal to 0"), errors.toString());
+    assertFalse(errors.stream().anyMatch(e -> e.startsWith("spec.jobRetention.onFailure")), errors.toString());
     assertFalse(errors.isEmpty());
   }
 }

@@ -75,9 +75,12 @@ class DemoTest {
     }
     assertTrue(r.out().contains("step test failed: BackoffLimitExceeded"), r.out());
     assertTrue(r.out().contains("step slow timed out after 5s"), r.out());
-    // Downstream of a failed step never starts, so never shows a state change.
-    assertFalse(r.out().contains("failing/deploy"), r.out());
-    assertFalse(r.out().contains("timeout/report"), r.out());
+    // Downstream of a failed step never starts: its only state change is to Skipped.
+    for (String step : List.of("failing/deploy", "timeout/report")) {
+      assertTrue(Pattern.compile("(?m)^\\s+" + step + "\\s+Waiting -> Skipped \\(not run: the workflow failed\\)$")
+          .matcher(r.out()).find(), r.out());
+      assertFalse(Pattern.compile("(?m)^\\s+" + step + "\\s+\\S+ -> Running").matcher(r.out()).find(), r.out());
+    }
     // Progress is shown as it happens, not only in the summary.
     assertTrue(Pattern.compile("(?m)^\\s+diamond/b\\s+Waiting -> Running$").matcher(r.out()).find(),
         r.out());

@@ -24,6 +24,12 @@ import java.util.logging.Logger;
  * <p>Failed attempts are retried at once (a real controller backs off 10 s, 20 s, ...) until more
  * than {@code spec.backoffLimit} have failed. Images named like {@code unpullable} or
  * {@code does-not-exist} never start, so only {@code spec.activeDeadlineSeconds} ends such Jobs.
+ *
+ * <p>An image whose name contains {@code fails-first-N} stands for a flaky step: the first N pods
+ * that run that container for the same owner (a Workflow, across all its Jobs) exit 1, later ones
+ * run the script. A failed pod is matched against {@code spec.podFailurePolicy}'s {@code FailJob}
+ * rules on exit codes ({@code In}/{@code NotIn}), which fail the Job at once with reason
+ * {@code PodFailurePolicy}, as the real controller does.
  */
 final class JobController implements AutoCloseable {
   static final Duration TICK = Duration.ofMillis(50);
@@ -40,6 +46,8 @@ final class JobController implements AutoCloseable {
   private final ObjectStore store;
   private final Clock clock;
   private final Map<String, Run> runs = new HashMap<>();
+  /** Pods run so far per (namespace, owner uid, container), for {@code fails-first-N} images. */
+  private final Map<String, Integer> podsRun = new HashMap<>();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-apiserver-job-controller");
     t.setDaemon(true);
@@ -172,7 +180,8 @@ final class JobController implements AutoCloseable {
       return job;
     }
     run.attemptStart = now;
-    if (outcome.exitCode() == 0) {
+    int exitCode = flakyExitCode(job, container, outcome.exitCode());
+    if (exitCode == 0) {
       run.succeeded++;
       status.addProperty("succeeded", run.succeeded);
       if (run.succeeded >= intOr(spec, "completions", 1)) {
@@ -182,10 +191,57 @@ final class JobController implements AutoCloseable {
     }
     run.failed++;
     status.addProperty("failed", run.failed);
+    Integer rule = failJobRule(spec, exitCode);
+    if (rule != null) {
+      fail(status, now, run.failed, "PodFailurePolicy", "Container " + Json.str(container, "name")
+          + " for pod " + Json.namespace(job) + "/" + Json.name(job) + "-pod failed with exit code "
+          + exitCode + " matching FailJob rule at index " + rule);
+      return job;
+    }
     if (run.failed > intOr(spec, "backoffLimit", 6)) {
       fail(status, now, run.failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     }
     return job;
+  }
+
+  private int flakyExitCode(JsonObject job, JsonObject container, int scripted) {
+    String image = String.valueOf(Json.str(container, "image"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("fails-first-(\\d+)").matcher(image);
+    if (!m.find()) {
+      return scripted;
+    }
+    String owner = Json.uid(job);
+    JsonArray refs = Json.array(Json.obj(job, "metadata"), "ownerReferences");
+    if (refs != null && !refs.isEmpty()) {
+      owner = Json.str(refs.get(0).getAsJsonObject(), "uid");
+    }
+    int before = podsRun.merge(Json.namespace(job) + "/" + owner + "/" + Json.str(container, "name"),
+        1, Integer::sum) - 1;
+    return before < Integer.parseInt(m.group(1)) ? 1 : scripted;
+  }
+
+  /** The index of the first podFailurePolicy FailJob rule the exit code matches, else null. */
+  private static Integer failJobRule(JsonObject spec, int exitCode) {
+    JsonArray rules = Json.array(Json.obj(spec, "podFailurePolicy"), "rules");
+    if (rules == null) {
+      return null;
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      JsonObject rule = rules.get(i).getAsJsonObject();
+      JsonObject on = Json.obj(rule, "onExitCodes");
+      if (on == null || !"FailJob".equals(Json.str(rule, "action"))) {
+        continue;
+      }
+      boolean listed = false;
+      JsonArray values = Json.array(on, "values");
+      for (JsonElement v : values == null ? new JsonArray() : values) {
+        listed |= v.getAsInt() == exitCode;
+      }
+      if ("In".equals(Json.str(on, "operator")) == listed) {
+        return i;
+      }
+    }
+    return null;
   }
 
   private static JsonObject suspend(JsonObject job, Instant now) {

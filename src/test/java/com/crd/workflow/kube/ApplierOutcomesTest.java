@@ -59,8 +59,28 @@ class ApplierOutcomesTest {
         new DeleteJob("ns", "old-a", "its workflow no longer exists", "gone-uid", "gone")));
   }
 
+  private static Plan ttl() {
+    return new Plan("ns/wf", null, List.<Action>of(
+        new Action.DeleteWorkflow("ns", "wf", "uid-1", "finished 60s ago (ttlSecondsAfterFinished)")));
+  }
+
   private static List<Row> rows() {
     return List.of(
+        new Row("a workflow past its TTL is deleted with its uid as the precondition", api -> { }, ttl(), o -> {
+          assertEquals(1, o.count("DeleteWorkflow/done"));
+          assertEquals(List.of("DELETE /apis/workflow.crd.com/v1/namespaces/ns/workflows/wf uid=uid-1"),
+              o.api().calls);
+        }),
+        new Row("404 on a TTL delete: already gone, no error",
+            api -> api.on("DELETE", "/workflows/wf uid=uid-1", 404), ttl(), o -> {
+              assertEquals(1, o.count("DeleteWorkflow/already_done"));
+              assertEquals(List.of(), o.result().errors());
+            }),
+        new Row("409 on a TTL delete: the uid precondition held off a re-created Workflow",
+            api -> api.on("DELETE", "/workflows/wf uid=uid-1", 409), ttl(), o -> {
+              assertEquals(1, o.count("DeleteWorkflow/already_done"));
+              assertEquals(List.of(), o.result().errors());
+            }),
         new Row("a create that succeeds: done, then the status is written", api -> { }, START, o -> {
           assertEquals(1, o.count("CreateJob/done"));
           assertEquals(1, o.count("PatchStatus/done"));

@@ -145,4 +145,24 @@ class ConvertTest {
         + " 'creationTimestamp': '2026-01-01T00:00:05Z'}, 'spec': {'containers': [{'stepName': 'a', 'image': 'i'}]}}"));
     assertEquals(Instant.parse("2026-01-01T00:00:05Z"), wf.createdAt());
   }
+
+  @Test
+  @DisplayName("retries are read with their defaults, the step's beside the workflow's, and attempts round-trip")
+  void retriesAndAttempts() throws Exception {
+    WorkflowSpec spec = Convert.spec(json("{'retries': {'limit': 2}, 'containers': ["
+        + "{'stepName': 'a', 'image': 'i', 'retries': {'limit': 3, 'backoff': {'seconds': 5,"
+        + " 'factor': 1.5, 'maxSeconds': 30}, 'neverOnExitCodes': [2]}}, {'stepName': 'b', 'image': 'i'}]}"));
+    assertEquals(new com.crd.workflow.core.Retries(2, 10, 2, 300), spec.retries());
+    assertEquals(new com.crd.workflow.core.Retries(3, 5, 1.5, 30, List.of(), List.of(2)),
+        spec.retriesOf(spec.steps().get(0)));
+    assertEquals(spec.retries(), spec.retriesOf(spec.steps().get(1)));
+    Exception bad = assertThrows(Exception.class, () -> Convert.spec(json(
+        "{'containers': [{'stepName': 'a', 'image': 'i', 'retries': {'limit': 'three'}}]}")));
+    assertEquals("spec.containers[0].retries.limit must be an integer, got \"three\"", bad.getMessage());
+
+    WorkflowStatus s = new WorkflowStatus(com.crd.workflow.core.Phase.Started, "t", "m", "0/1", "h", 1,
+        List.of(), List.of("a"), List.of(new com.crd.workflow.core.StepStatus("a",
+            com.crd.workflow.core.StepState.Retrying, "j", "attempt 1 of 3 failed", null, "t", 1)), List.of());
+    assertEquals(s, Convert.status(JsonParser.parseString(Convert.toJson(s).toString()).getAsJsonObject()));
+  }
 }

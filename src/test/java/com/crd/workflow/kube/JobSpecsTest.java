@@ -50,4 +50,29 @@ class JobSpecsTest {
     assertFalse(sent.contains("[]") || sent.contains("{}"), "unset fields are absent: " + sent);
     assertFalse(sent.contains("\"command\""), sent);
   }
+
+  @Test
+  @DisplayName("a retried step's Job never retries itself, ignores disruptions and fails at once on codes not to retry")
+  void retriedStep() {
+    com.crd.workflow.core.Retries r = new com.crd.workflow.core.Retries(2, 10, 2, 60, List.of(1, 3),
+        List.of(42, 2));
+    CreateJob c = new CreateJob("ns", "j", "wf", "u", "h", new Step("s", "img", null, List.of()),
+        Map.of(), List.of(), 60L, Map.of(), Map.of(), false, r);
+    V1Job job = JobSpecs.desiredJob(c);
+    assertEquals(0, job.getSpec().getBackoffLimit(), "the operator's retries and the Job's never multiply");
+    var rules = job.getSpec().getPodFailurePolicy().getRules();
+    assertEquals("Ignore", rules.get(0).getAction());
+    assertEquals("DisruptionTarget", rules.get(0).getOnPodConditions().get(0).getType());
+    assertEquals("FailJob", rules.get(1).getAction());
+    assertEquals("In", rules.get(1).getOnExitCodes().getOperator());
+    assertEquals(List.of(2, 42), rules.get(1).getOnExitCodes().getValues());
+    assertEquals("NotIn", rules.get(2).getOnExitCodes().getOperator());
+    assertEquals(List.of(1, 3), rules.get(2).getOnExitCodes().getValues());
+
+    V1Job plain = JobSpecs.desiredJob(new CreateJob("ns", "j", "wf", "u", "h",
+        new Step("s", "img", null, List.of()), Map.of(), List.of(), 60L));
+    assertEquals(1, plain.getSpec().getBackoffLimit());
+    assertEquals(1, plain.getSpec().getPodFailurePolicy().getRules().size(),
+        "a disruption is never a failure, retries or not");
+  }
 }

@@ -66,6 +66,11 @@ final class RecordingApi implements ApiCalls {
     answer("DELETE", path, null);
   }
 
+  @Override
+  public void delete(String path, String uid) throws ApiException {
+    answer("DELETE", path + (uid == null ? "" : " uid=" + uid), null);
+  }
+
   List<String> writes() {
     return calls.stream().filter(c -> !c.startsWith("GET") && !c.startsWith("LIST")).toList();
   }

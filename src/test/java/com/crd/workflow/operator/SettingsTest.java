@@ -108,6 +108,18 @@ class SettingsTest {
   }
 
   @Test
+  @DisplayName("--default-ttl: keep forever by default, a duration by flag or DEFAULT_TTL, in whole seconds rounded up")
+  void defaultTtl() throws Exception {
+    assertNull(parse(Map.of()).defaultTtl());
+    assertNull(parse(Map.of()).defaultTtlSeconds());
+    assertEquals(86_400L, parse(Map.of(), "--default-ttl", "24h").defaultTtlSeconds());
+    assertEquals(2L, parse(Map.of("DEFAULT_TTL", "1500ms")).defaultTtlSeconds());
+    assertTrue(assertThrows(Settings.BadFlag.class, () -> parse(Map.of(), "--default-ttl=3600"))
+        .getMessage().startsWith("--default-ttl: not a duration: 3600 has no unit"));
+    assertTrue(Settings.usage().contains("$DEFAULT_TTL"));
+  }
+
+  @Test
   @DisplayName("--max-running-steps: unlimited by default, set by flag or MAX_RUNNING_STEPS, at least 1")
   void maxRunningSteps() throws Exception {
     assertNull(parse(Map.of()).maxRunningSteps());

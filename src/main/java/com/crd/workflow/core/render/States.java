@@ -15,6 +15,8 @@ public final class States {
       case Waiting -> unicode ? "\u25cb" : ".";
       case Queued -> unicode ? "\u25d4" : "~";
       case Running -> unicode ? "\u25cf" : "*";
+      case Retrying -> unicode ? "\u21bb" : "r";
+      case Skipped -> unicode ? "\u2298" : "-";
       case Succeeded -> unicode ? "\u2714" : "+";
       case Failed -> unicode ? "\u2716" : "x";
     };
@@ -29,6 +31,8 @@ public final class States {
       case Waiting -> "90";
       case Queued -> "36";
       case Running -> "34";
+      case Retrying -> "33";
+      case Skipped -> "90";
       case Succeeded -> "32";
       case Failed -> "31";
     };

@@ -26,6 +26,8 @@ public final class Svg {
       .node text{font:12px monospace;fill:#111827;dominant-baseline:central}
       .node.Running rect{fill:#dbeafe;stroke:#2563eb}
       .node.Queued rect{fill:#cffafe;stroke:#0891b2}
+      .node.Retrying rect{fill:#fef3c7;stroke:#d97706}
+      .node.Skipped rect{fill:#f9fafb;stroke:#9ca3af;stroke-dasharray:2 2}
       .node.Succeeded rect{fill:#dcfce7;stroke:#16a34a}
       .node.Failed rect{fill:#fee2e2;stroke:#dc2626}
       .node.missing rect{fill:#fff;stroke:#d97706;stroke-dasharray:4 3}
