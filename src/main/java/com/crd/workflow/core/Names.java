@@ -27,6 +27,10 @@ public final class Names {
   /** A step's attempt number, on the Jobs of attempts 2 and later. */
   public static final String LABEL_ATTEMPT = GROUP + "/attempt";
   /** Which label keys came from the workflow: relabelling may remove only these. */
+  /** Set by the Job controller on a Job's pods: which Job owns the pod. */
+  public static final String LABEL_JOB_NAME = "batch.kubernetes.io/job-name";
+  /** The same, as Kubernetes before 1.27 set it (and still sets it beside the new one). */
+  public static final String LABEL_JOB_NAME_LEGACY = "job-name";
   public static final String ANNOTATION_PROPAGATED = GROUP + "/propagated-labels";
   /** Kueue's label: the LocalQueue a Job is submitted to. */
   public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
