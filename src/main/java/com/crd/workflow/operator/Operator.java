@@ -84,6 +84,12 @@ public final class Operator {
               j -> mirror.removeJob(j.namespace(), j.name()), mirror::retainJobs,
               j -> Mirror.key(j.namespace(), j.name())),
           settings.resyncPeriod(), settings.tickPeriod()));
+      // The pods of managed Jobs carry the operator's labels too: one watch, never a LIST per tick.
+      reflectors.add(new Reflector<>(api, watchClient, Paths.pods(ns), Names.MANAGED_SELECTOR, ns,
+          Decode.PODS, new Reflector.Sink<>(mirror::putPod,
+              p -> mirror.removePod(p.namespace(), p.name()), mirror::retainPods,
+              p -> Mirror.key(p.namespace(), p.name())),
+          settings.resyncPeriod(), settings.tickPeriod()));
     }
     metrics.observe(mirror::workflows);
     metrics.problems(() -> reflectors.stream().map(Reflector::cause).filter(java.util.Objects::nonNull)
