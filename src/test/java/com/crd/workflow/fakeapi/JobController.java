@@ -63,8 +63,6 @@ final class JobController implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  /** Pod writes decided while the Job's status was computed, done once that write succeeded. */
-  private final java.util.List<Runnable> podWrites = new java.util.ArrayList<>();
   private volatile boolean enabled = true;
   private volatile boolean paused;
 
@@ -133,37 +131,30 @@ final class JobController implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
-    podWrites.clear();
-    JsonObject written = store.patchIfSameUid(ResourceType.JOBS, ns, name, uid,
-        latest -> advance(latest, now), ObjectStore.Target.STATUS);
-    if (written != null) {
-      podWrites.forEach(Runnable::run);
-    }
-    podWrites.clear();
+    store.patchIfSameUid(ResourceType.JOBS, ns, name, uid, latest -> advance(latest, now),
+        ObjectStore.Target.STATUS);
   }
 
+  // Pods are written while the Job's status is computed, under the store's lock, so every pod
+  // change is committed before the Job status it causes: as in a cluster, where the kubelet
+  // reports a pod's end before the Job controller counts it.
   private void startPod(JsonObject job, Run run, String container, String image) {
     JsonObject pod = PodStates.newPod(job);
     String ns = Json.namespace(job);
     run.podRunning = false;
-    podWrites.add(() -> {
-      try {
-        JsonObject created = store.create(ResourceType.PODS, ns, pod);
-        run.pod = Json.name(created);
-        writePod(ns, run.pod, PodStates.pending(container, image));
-      } catch (ApiError e) {
-        LOG.log(Level.FINE, "pod not created", e);
-      }
-    });
+    try {
+      JsonObject created = store.create(ResourceType.PODS, ns, pod);
+      run.pod = Json.name(created);
+      writePod(ns, run.pod, PodStates.pending(container, image));
+    } catch (ApiError e) {
+      LOG.log(Level.FINE, "pod not created", e);
+    }
   }
 
   private void setPod(JsonObject job, Run run, JsonObject podStatus) {
-    String ns = Json.namespace(job);
-    podWrites.add(() -> {
-      if (run.pod != null) {
-        writePod(ns, run.pod, podStatus);
-      }
-    });
+    if (run.pod != null) {
+      writePod(Json.namespace(job), run.pod, podStatus);
+    }
   }
 
   private void writePod(String ns, String pod, JsonObject podStatus) {
