@@ -73,11 +73,12 @@ class DemoTest {
           + e.expected() + "\\s.*\\s" + e.expected() + "\\s+OK$");
       assertTrue(row.matcher(r.out()).find(), e.name() + " should end " + e.expected() + ":\n" + r.out());
     }
-    assertTrue(r.out().contains("step test failed: BackoffLimitExceeded"), r.out());
+    assertTrue(r.out().contains("step test failed: exit code 1"), r.out());
     assertTrue(r.out().contains("step slow timed out after 5s"), r.out());
-    // Downstream of a failed step never starts, so never shows a state change.
-    assertFalse(r.out().contains("failing/deploy"), r.out());
-    assertFalse(r.out().contains("timeout/report"), r.out());
+    // Downstream of a failed step never starts: it goes from Waiting to Skipped, never Running.
+    assertTrue(r.out().contains("failing/deploy                      Waiting -> Skipped"), r.out());
+    assertFalse(r.out().contains("failing/deploy                      Waiting -> Running"), r.out());
+    assertFalse(r.out().contains("timeout/report                      Waiting -> Running"), r.out());
     // Progress is shown as it happens, not only in the summary.
     assertTrue(Pattern.compile("(?m)^\\s+diamond/b\\s+Waiting -> Running$").matcher(r.out()).find(),
         r.out());
@@ -136,7 +137,7 @@ class DemoTest {
 
     assertEquals(1, r.code(), r.out());
     assertTrue(Pattern.compile("(?m)^\\s+optimist\\s+Failed\\s+0/1\\s+step only failed:"
-        + " BackoffLimitExceeded\\s+Completed\\s+MISMATCH$").matcher(r.out()).find(), r.out());
+        + " exit code 3\\s+Completed\\s+MISMATCH$").matcher(r.out()).find(), r.out());
     assertTrue(r.out().contains("MISMATCH: 1 of 1 workflows did not reach their expected status."),
         r.out());
   }
