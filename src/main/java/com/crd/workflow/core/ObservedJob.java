@@ -16,7 +16,8 @@ import java.util.Map;
  * @param attempts pods the Job has run or is running (at least 1): a step's attempts
  * @param suspended {@code spec.suspend} is true: a queue (Kueue) holds it, no pod runs
  * @param resumedAt when it was last unsuspended (its Suspended condition turned False), else null
- * @param pod its latest pod as observed, else null (not seen yet, or already gone)
+ * @param pod its newest pod that explains a wait or a failure, else null (none seen yet, gone,
+ *     or running and succeeded pods only)
  */
 public record ObservedJob(
     String namespace,

@@ -279,8 +279,11 @@ public final class Mirror {
 
   private boolean putPodLocked(PodStory p) {
     String k = key(p.namespace(), p.name());
-    if (p.jobName() == null) {
-      return removePodLocked(k); // not a Job's pod: nothing to tell
+    if (p.jobName() == null || !p.tellsSomething()) {
+      // Not a Job's pod, or one that is running or succeeded: it explains nothing, and dropping
+      // it keeps the mirror small (most of 100,000 pods succeed). A waiting pod that starts
+      // running is dropped here too, so its old waiting reason goes with it.
+      return removePodLocked(k);
     }
     PodStory old = pods.put(k, p);
     if (Objects.equals(old, p)) {
@@ -323,7 +326,10 @@ public final class Mirror {
     }
   }
 
-  /** The Job with its newest pod attached (the latest creation, then the last name). */
+  /**
+   * The Job with its newest pod that explains something attached (the latest creation, then the
+   * last name).
+   */
   private ObservedJob withPod(ObservedJob j) {
     Map<String, PodStory> ps = podsByJob.get(key(j.namespace(), j.name()));
     if (ps == null) {

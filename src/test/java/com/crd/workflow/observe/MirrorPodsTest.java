@@ -73,7 +73,12 @@ class MirrorPodsTest {
     mirror.removePod("ns", "a-1-x");
     assertNull(podOf("a"));
     assertEquals(1, mirror.take(false, List.of()).workflows().size(), "losing a pod is a change");
+    mirror.putPod(pod("a-1-y", "a-1", "ErrImagePull", T0));
+    assertEquals("a-1-y", podOf("a").name());
     mirror.putPod(pod("a-1-y", "a-1", null, T0));
+    assertNull(podOf("a"), "once it runs, its waiting reason is gone, and so is the pod");
+    assertEquals(List.of(), mirror.pods(), "a running pod is not kept");
+    mirror.putPod(pod("a-1-z", "a-1", "ErrImagePull", T0));
     mirror.retainPods("ns", Set.of(), k -> false);
     assertNull(podOf("a"));
     assertEquals(List.of(), mirror.pods());
