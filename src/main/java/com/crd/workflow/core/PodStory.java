@@ -43,6 +43,9 @@ public record PodStory(String namespace, String name, String jobName, String pha
     if ("OOMKilled".equals(terminatedReason)) {
       return "OOMKilled" + (memoryLimit == null ? "" : " (memory limit " + memoryLimit + ")");
     }
+    if (disrupted) {
+      return "evicted (DisruptionTarget)"; // its exit code is the kill's, not the step's
+    }
     if (exitCode != null && exitCode != 0) {
       return "exit code " + exitCode;
     }

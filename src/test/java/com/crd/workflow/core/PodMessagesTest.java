@@ -90,6 +90,13 @@ class PodMessagesTest {
           Map.of("limits", Map.of("memory", 536870912L)))));
       assertNull(Attempts.memoryLimit(Map.of()));
     }));
+    rows.add(new Row("a pod lost to eviction says so, not the kill's exit code", () -> {
+      Workflow w = wf(spec(step("a")));
+      Plan p = Planner.plan(w, List.of(job(w, "a", JobPhase.FAILED, "BackoffLimitExceeded", T0)
+          .withPod(new PodStory("ns", "p", "j", "Failed", null, null, "Error", 137, null, true, T0))),
+          T0.plusSeconds(5));
+      assertEquals("step a failed: evicted (DisruptionTarget)", p.status().message());
+    }));
     rows.add(new Row("an exit code never to retry is named", () -> {
       Workflow w = wf(spec(retried("test", new Retries(3, 1, 2, 60, List.of(), List.of(2)))));
       Plan p = Planner.plan(w, List.of(attempt(w, "test", 1, JobPhase.FAILED, "PodFailurePolicy", T0)

@@ -101,4 +101,28 @@ class PodStoriesScenarioTest {
         .filter(p -> Json.str(jobs.get(0), "metadata", "name").equals(Json.str(p, "metadata", "labels", "job-name")))
         .count(), "two evicted pods and the one that ran");
   }
+
+  @Test
+  @DisplayName("where reading pods is forbidden the operator still runs every workflow, degraded,"
+      + " with the Jobs' reasons as messages")
+  void podsForbidden() throws Exception {
+    cluster = new InProcessCluster(List.of("--leader-elect=false", "--tick-period", "1s"));
+    cluster.server().failNext("GET", "/api/v1/pods", 403, 1_000_000);
+    cluster.setOperators(1);
+    Workflows wfs = new Workflows(cluster.api(), cluster.image());
+    String ns = cluster.newNamespace("nopods");
+    wfs.create(wfs.workflow(ns, "ok", 60, Map.of(), List.of(step("a", "true"))));
+    wfs.create(wfs.workflow(ns, "bad", 60, Map.of(), List.of(step("a", "exit 3"))));
+    awaitStatus(wfs, ns, "ok", "Completed");
+    awaitStatus(wfs, ns, "bad", "Failed");
+    assertEquals("step a failed: BackoffLimitExceeded", wfs.message(ns, "bad"));
+    int port = cluster.operators().metricsPort();
+    assertEquals(1, OperatorProcess.scrape(port, "workflow_operator_api_problem",
+        "cause=\"forbidden\"").orElse(0));
+    java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/readyz"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, ready.statusCode(), ready.body());
+    assertTrue(ready.body().startsWith("ready (degraded:"), ready.body());
+  }
 }
