@@ -59,8 +59,8 @@ final class Attempts {
           shown), null, n);
     }
     if (job.phase() == JobPhase.FAILED) {
-      String why = "DeadlineExceeded".equals(job.reason())
-          ? timedOut(spec) : "failed: " + (job.reason() == null ? "unknown reason" : job.reason());
+      String why = "DeadlineExceeded".equals(job.reason()) ? timedOut(spec, job.pod())
+          : "failed: " + failure(s, job, spec);
       boolean retryable = r != null && n < r.attempts()
           && !REASON_POD_FAILURE_POLICY.equals(job.reason());
       Instant end = job.finishTime() != null ? job.finishTime()
@@ -87,15 +87,48 @@ final class Attempts {
     // Job may still be live, so this is final: a retry now could run two attempts at once.
     if (!spec.unlimited() && job.runningSince() != null && now.isAfter(Planner.deadline(spec, job))) {
       return new Seen(new StepStatus(step, StepState.Failed, job.name(),
-          timedOut(spec) + (shown == null ? "" : " (attempt " + n + " of " + r.attempts() + ")"),
+          timedOut(spec, job.pod()) + (shown == null ? "" : " (attempt " + n + " of " + r.attempts() + ")"),
           started, null, shown), null, n);
     }
-    return new Seen(new StepStatus(step, StepState.Running, job.name(), attemptOf, started, null,
+    String waiting = job.pod() == null ? null : job.pod().waiting();
+    String msg = waiting == null ? attemptOf : attemptOf == null ? waiting : attemptOf + "; " + waiting;
+    return new Seen(new StepStatus(step, StepState.Running, job.name(), msg, started, null,
         shown), null, n);
   }
 
   static String timedOut(WorkflowSpec spec) {
     return "timed out after " + spec.maxStepTimeout() + "s";
+  }
+
+  /** A pod that never started says why: that is what the user has to fix, not the timeout. */
+  static String timedOut(WorkflowSpec spec, PodStory pod) {
+    String waiting = pod == null ? null : pod.waiting();
+    return timedOut(spec) + (waiting == null ? "" : ": " + waiting);
+  }
+
+  /**
+   * What failed the attempt, as the user can act on it: its pod's exit code or OOMKilled, else
+   * the Job's reason (the pod is not seen yet, or already gone).
+   */
+  static String failure(Step s, ObservedJob job, WorkflowSpec spec) {
+    String fromPod = job.pod() == null ? null
+        : job.pod().failure(memoryLimit(spec.containerOf(s)));
+    if (fromPod != null) {
+      return fromPod;
+    }
+    if (job.pod() != null && job.pod().waiting() != null) {
+      return (job.reason() == null ? "unknown reason" : job.reason()) + ": " + job.pod().waiting();
+    }
+    return job.reason() == null ? "unknown reason" : job.reason();
+  }
+
+  /** {@code resources.limits.memory} as written (a quantity string or a number), else null. */
+  static String memoryLimit(java.util.Map<String, Object> container) {
+    Object m = Data.map(Data.map(container, "resources"), "limits").get("memory");
+    if (m instanceof Number num) {
+      return new java.math.BigDecimal(num.toString()).stripTrailingZeros().toPlainString();
+    }
+    return m == null ? null : m.toString();
   }
 
   private static Instant time(String s) {

@@ -34,6 +34,10 @@ public final class Names {
   /** Set to a fresh token on a Failed workflow, re-runs it from the failure (once per token). */
   public static final String ANNOTATION_RERUN = GROUP + "/rerun";
   /** Which label keys came from the workflow: relabelling may remove only these. */
+  /** Set by the Job controller on a Job's pods: which Job owns the pod. */
+  public static final String LABEL_JOB_NAME = "batch.kubernetes.io/job-name";
+  /** The same, as Kubernetes before 1.27 set it (and still sets it beside the new one). */
+  public static final String LABEL_JOB_NAME_LEGACY = "job-name";
   public static final String ANNOTATION_PROPAGATED = GROUP + "/propagated-labels";
   /** Kueue's label: the LocalQueue a Job is submitted to. */
   public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param attempts pods the Job has run or is running (at least 1): a step's attempts
  * @param suspended {@code spec.suspend} is true: a queue (Kueue) holds it, no pod runs
  * @param resumedAt when it was last unsuspended (its Suspended condition turned False), else null
+ * @param pod its newest pod that explains a wait or a failure, else null (none seen yet, gone,
+ *     or running and succeeded pods only)
  */
 public record ObservedJob(
     String namespace,
@@ -31,9 +33,19 @@ public record ObservedJob(
     String workflowName,
     int attempts,
     boolean suspended,
-    Instant resumedAt) {
+    Instant resumedAt,
+    PodStory pod) {
 
   public enum JobPhase { RUNNING, SUCCEEDED, FAILED }
+
+  /** As decoded from a Job: its pod is attached later, from the pods observed beside it. */
+  public ObservedJob(String namespace, String name, Map<String, String> labels,
+      List<String> propagatedLabels, JobPhase phase, String reason, Instant creationTime,
+      Instant startTime, Instant finishTime, boolean deleting, String workflowName, int attempts,
+      boolean suspended, Instant resumedAt) {
+    this(namespace, name, labels, propagatedLabels, phase, reason, creationTime, startTime,
+        finishTime, deleting, workflowName, attempts, suspended, resumedAt, null);
+  }
 
   public ObservedJob(String namespace, String name, Map<String, String> labels,
       List<String> propagatedLabels, JobPhase phase, String reason, Instant creationTime,
@@ -62,6 +74,12 @@ public record ObservedJob(
       Instant startTime, Instant finishTime, boolean deleting) {
     this(namespace, name, labels, propagatedLabels, phase, reason, creationTime, startTime,
         finishTime, deleting, null, 1, false, null);
+  }
+
+  /** The same Job with {@code pod} as its latest pod. */
+  public ObservedJob withPod(PodStory pod) {
+    return new ObservedJob(namespace, name, labels, propagatedLabels, phase, reason, creationTime,
+        startTime, finishTime, deleting, workflowName, attempts, suspended, resumedAt, pod);
   }
 
   public String workflowUid() {

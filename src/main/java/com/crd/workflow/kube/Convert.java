@@ -5,6 +5,7 @@ import com.crd.workflow.core.Names;
 import com.crd.workflow.core.ObservedJob;
 import com.crd.workflow.core.ObservedJob.JobPhase;
 import com.crd.workflow.core.Phase;
+import com.crd.workflow.core.PodStory;
 import com.crd.workflow.core.Retries;
 import com.crd.workflow.core.Step;
 import com.crd.workflow.core.StepState;
@@ -429,6 +430,48 @@ public final class Convert {
         time(istr(o, "metadata", "creationTimestamp")), time(istr(o, "status", "startTime")),
         finished, Json.at(o, "metadata", "deletionTimestamp") != null, ownerName(o),
         JobAttempts.of(o), suspended(o), resumedAt(o));
+  }
+
+  /**
+   * A managed pod as the planner's messages need it: its first container's waiting or terminated
+   * state, and the conditions that say it was never scheduled or was disrupted. Its jobName is
+   * null when neither a label nor an ownerReference names a Job.
+   */
+  public static PodStory pod(JsonObject o) {
+    Map<String, String> labels = Json.strings(o, "metadata", "labels");
+    String job = labels.getOrDefault(Names.LABEL_JOB_NAME, labels.get(Names.LABEL_JOB_NAME_LEGACY));
+    if (job == null) {
+      for (JsonObject ref : Json.objects(o, "metadata", "ownerReferences")) {
+        if ("Job".equals(Json.str(ref, "kind"))) {
+          job = Json.str(ref, "name");
+        }
+      }
+    }
+    String unschedulable = null;
+    boolean disrupted = false;
+    for (JsonObject c : Json.objects(o, "status", "conditions")) {
+      String type = Json.str(c, "type");
+      if ("PodScheduled".equals(type) && "False".equals(Json.str(c, "status"))
+          && "Unschedulable".equals(Json.str(c, "reason"))) {
+        unschedulable = Json.str(c, "message");
+      } else if ("DisruptionTarget".equals(type) && "True".equals(Json.str(c, "status"))) {
+        disrupted = true;
+      }
+    }
+    List<JsonObject> containers = Json.objects(o, "status", "containerStatuses");
+    JsonObject state = containers.isEmpty() ? new JsonObject() : Json.obj(containers.get(0), "state");
+    String waitingReason = Json.str(state, "waiting", "reason"); // null-safe without a state
+    String waitingMessage = Json.str(state, "waiting", "message");
+    if ("ContainerCreating".equals(waitingReason) || "PodInitializing".equals(waitingReason)) {
+      waitingReason = null; // the routine start of every pod, nothing to act on
+      waitingMessage = null;
+    }
+    JsonElement code = Json.at(state, "terminated", "exitCode");
+    Integer exitCode = code instanceof JsonPrimitive p && p.isNumber() ? p.getAsInt() : null;
+    return new PodStory(istr(o, "metadata", "namespace"), Json.str(o, "metadata", "name"),
+        job == null ? null : job.intern(), istr(o, "status", "phase"),
+        waitingReason == null ? null : waitingReason.intern(), waitingMessage, istr(state, "terminated", "reason"), exitCode, unschedulable, disrupted,
+        time(istr(o, "metadata", "creationTimestamp")));
   }
 
   private static String ownerName(JsonObject job) {

@@ -2,6 +2,7 @@ package com.crd.workflow.kube;
 
 import com.crd.workflow.core.Names;
 import com.crd.workflow.core.ObservedJob;
+import com.crd.workflow.core.PodStory;
 import com.crd.workflow.core.Workflow;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -59,6 +60,18 @@ public final class Decode {
       "spec", Shape.of("completions", Shape.ALL, "backoffLimit", Shape.ALL, "suspend", Shape.ALL),
       "status", Shape.ALL);
 
+  /**
+   * A managed pod: only what explains a step's wait or failure. Its spec (most of its bytes) and
+   * all labels but the Job's name are skipped.
+   */
+  public static final Shape POD = withStatusFields(
+      "metadata", Shape.of("namespace", Shape.ALL, "name", Shape.ALL,
+          "labels", Shape.of(Names.LABEL_JOB_NAME, Shape.ALL, Names.LABEL_JOB_NAME_LEGACY, Shape.ALL),
+          "resourceVersion", Shape.ALL, "creationTimestamp", Shape.ALL,
+          "ownerReferences", Shape.ALL),
+      "status", Shape.of("phase", Shape.ALL, "conditions", Shape.ALL,
+          "containerStatuses", Shape.ALL));
+
   private static Shape withStatusFields(Object... pairs) {
     Object[] all = new Object[pairs.length + STATUS_FIELDS.length];
     System.arraycopy(pairs, 0, all, 0, pairs.length);
@@ -71,6 +84,7 @@ public final class Decode {
 
   public static final Kind<Workflow> WORKFLOWS = new Kind<>("workflows", WORKFLOW, Convert::workflow);
   public static final Kind<ObservedJob> JOBS = new Kind<>("jobs", JOB, Convert::job);
+  public static final Kind<PodStory> PODS = new Kind<>("pods", POD, Convert::pod);
 
   /** A list's own metadata. */
   public record ListMeta(String resourceVersion, String continueToken) {}

@@ -23,6 +23,10 @@ public final class Paths {
     return jobs(ns) + "/" + name;
   }
 
+  public static String pods(String ns) {
+    return ns == null ? "/api/v1/pods" : "/api/v1/namespaces/" + ns + "/pods";
+  }
+
   public static String events(String ns) {
     return "/api/v1/namespaces/" + ns + "/events";
   }

@@ -120,6 +120,10 @@ public final class Metrics {
       GaugeMetricFamily failed = new GaugeMetricFamily(PREFIX + "workflow_failed",
           "1 for each Failed workflow that still exists; reason is the Failed condition's reason.",
           List.of("namespace", "workflow", "reason"));
+      GaugeMetricFamily retries = new GaugeMetricFamily(PREFIX + "workflow_step_retries",
+          "Retries so far of each unfinished workflow's steps (attempts beyond the first, summed "
+              + "over its steps); only workflows with a retry appear.",
+          List.of("namespace", "workflow"));
       if (leading.getAsBoolean()) {
         Map<List<String>, Integer> byStatus = new TreeMap<>(Metrics::compare);
         Map<List<String>, Integer> byState = new TreeMap<>(Metrics::compare);
@@ -132,6 +136,14 @@ public final class Metrics {
           for (StepStatus st : s.steps()) {
             byState.merge(List.of(wf.namespace(), String.valueOf(st.state())), 1, Integer::sum);
           }
+          int retried = 0;
+          for (StepStatus st : s.steps()) {
+            retried += st.attempts() == null ? 0 : Math.max(0, st.attempts() - 1);
+          }
+          if (retried > 0 && !s.phase().isFinal()) {
+            // Finished workflows drop out: the series count stays the number of live retries.
+            retries.addMetric(List.of(wf.namespace(), wf.name()), retried);
+          }
           if (s.phase() == Phase.Failed) {
             failed.addMetric(List.of(wf.namespace(), wf.name(),
                 com.crd.workflow.core.Statuses.activeReason(s)), 1);
@@ -140,7 +152,7 @@ public final class Metrics {
         byStatus.forEach((k, v) -> workflows.addMetric(k, v));
         byState.forEach((k, v) -> steps.addMetric(k, v));
       }
-      return List.of(workflows, steps, failed);
+      return List.of(workflows, steps, failed, retries);
     }
   }
 

@@ -1,6 +1,7 @@
 package com.crd.workflow.observe;
 
 import com.crd.workflow.core.ObservedJob;
+import com.crd.workflow.core.PodStory;
 import com.crd.workflow.core.Workflow;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +14,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * What the API server last said about Workflows and managed Jobs, fed by LISTs and watch events.
+ * What the API server last said about Workflows, managed Jobs and their pods, fed by LISTs and
+ * watch events.
  * It holds observation only, never a decision: a restart rebuilds it from a LIST and the planner
  * gets the same inputs. It remembers which workflows changed since the last {@link #take}, so a
  * tick plans only those.
@@ -30,6 +32,8 @@ public final class Mirror {
   private final Map<String, String> workflowByOwner = new HashMap<>(); // namespace/uid -> namespace/name
   private final Map<String, ObservedJob> jobs = new HashMap<>(); // namespace/name
   private final Map<String, Map<String, ObservedJob>> jobsByOwner = new HashMap<>(); // namespace/uid
+  private final Map<String, PodStory> pods = new HashMap<>(); // namespace/name
+  private final Map<String, Map<String, PodStory>> podsByJob = new HashMap<>(); // namespace/job name
   private final Set<String> dirty = new HashSet<>(); // owner keys (namespace/uid)
   private final Runnable onChange;
 
@@ -164,6 +168,45 @@ public final class Mirror {
     }
   }
 
+  /**
+   * A managed pod was seen. Its workflow is planned again, as for a Job event: a pod that cannot
+   * pull its image changes the step's message while its Job does not change at all.
+   */
+  public void putPod(PodStory pod) {
+    boolean changed;
+    synchronized (lock) {
+      changed = putPodLocked(pod);
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  public void removePod(String namespace, String name) {
+    boolean changed;
+    synchronized (lock) {
+      changed = removePodLocked(key(namespace, name));
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /** After a LIST that was put item by item: drops the pods of the scope it did not name. */
+  public void retainPods(String namespace, Set<String> listed, Predicate<String> newer) {
+    boolean changed = false;
+    synchronized (lock) {
+      for (String k : List.copyOf(pods.keySet())) {
+        if (inScope(namespace, pods.get(k).namespace()) && !listed.contains(k) && !newer.test(k)) {
+          changed |= removePodLocked(k);
+        }
+      }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
   /** Marks workflows to be planned on the next tick (a retry after a failed action). */
   public void touch(Collection<String> owners) {
     synchronized (lock) {
@@ -234,6 +277,91 @@ public final class Mirror {
     dirty.add(owner(j));
   }
 
+  private boolean putPodLocked(PodStory p) {
+    String k = key(p.namespace(), p.name());
+    if (p.jobName() == null || !p.tellsSomething()) {
+      // Not a Job's pod, or one that is running or succeeded: it explains nothing, and dropping
+      // it keeps the mirror small (most of 100,000 pods succeed). A waiting pod that starts
+      // running is dropped here too, so its old waiting reason goes with it.
+      return removePodLocked(k);
+    }
+    PodStory old = pods.put(k, p);
+    if (Objects.equals(old, p)) {
+      return false;
+    }
+    if (old != null && !Objects.equals(old.jobName(), p.jobName())) {
+      dropFromJob(old);
+    }
+    podsByJob.computeIfAbsent(key(p.namespace(), p.jobName()), j -> new HashMap<>()).put(p.name(), p);
+    markJobOwner(p);
+    return true;
+  }
+
+  private boolean removePodLocked(String k) {
+    PodStory old = pods.remove(k);
+    if (old == null) {
+      return false;
+    }
+    dropFromJob(old);
+    return true;
+  }
+
+  private void dropFromJob(PodStory p) {
+    String j = key(p.namespace(), p.jobName());
+    Map<String, PodStory> siblings = podsByJob.get(j);
+    if (siblings != null) {
+      siblings.remove(p.name());
+      if (siblings.isEmpty()) {
+        podsByJob.remove(j);
+      }
+    }
+    markJobOwner(p);
+  }
+
+  /** A pod seen before its Job marks nothing: the Job's own event will. */
+  private void markJobOwner(PodStory p) {
+    ObservedJob job = jobs.get(key(p.namespace(), p.jobName()));
+    if (job != null) {
+      dirty.add(owner(job));
+    }
+  }
+
+  /**
+   * The Job with its newest pod that explains something attached (the latest creation, then the
+   * last name).
+   */
+  private ObservedJob withPod(ObservedJob j) {
+    Map<String, PodStory> ps = podsByJob.get(key(j.namespace(), j.name()));
+    if (ps == null) {
+      return j;
+    }
+    PodStory latest = null;
+    for (PodStory p : ps.values()) {
+      if (latest == null || newer(p, latest)) {
+        latest = p;
+      }
+    }
+    return j.withPod(latest);
+  }
+
+  private static boolean newer(PodStory a, PodStory b) {
+    if (a.creation() != null && b.creation() != null && !a.creation().equals(b.creation())) {
+      return a.creation().isAfter(b.creation());
+    }
+    return a.name().compareTo(b.name()) > 0;
+  }
+
+  private List<ObservedJob> withPods(Map<String, ObservedJob> js) {
+    if (js == null) {
+      return List.of();
+    }
+    List<ObservedJob> out = new ArrayList<>(js.size());
+    for (ObservedJob j : js.values()) {
+      out.add(withPod(j));
+    }
+    return List.copyOf(out);
+  }
+
   // ---------------------------------------------------------------- reads (the tick)
 
   /**
@@ -265,7 +393,7 @@ public final class Mirror {
         Map<String, ObservedJob> js = jobsByOwner.get(o);
         if (wfKey != null) {
           planned.add(workflows.get(wfKey));
-          jobsOf.put(o, js == null ? List.of() : List.copyOf(js.values()));
+          jobsOf.put(o, withPods(js));
         } else if (js != null) {
           orphans.addAll(js.values());
         }
@@ -324,11 +452,17 @@ public final class Mirror {
     }
   }
 
-  /** The observed Jobs of one workflow. */
+  /** The observed Jobs of one workflow, each with its latest pod. */
   public List<ObservedJob> jobsOf(Workflow wf) {
     synchronized (lock) {
-      Map<String, ObservedJob> js = jobsByOwner.get(owner(wf));
-      return js == null ? List.of() : List.copyOf(js.values());
+      return withPods(jobsByOwner.get(owner(wf)));
+    }
+  }
+
+  /** Every observed managed pod, for metrics. */
+  public List<PodStory> pods() {
+    synchronized (lock) {
+      return List.copyOf(pods.values());
     }
   }
 

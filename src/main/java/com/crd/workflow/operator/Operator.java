@@ -29,6 +29,7 @@ public final class Operator {
   private final Metrics metrics = new Metrics();
   private final Loop loop;
   private final List<Reflector<?>> reflectors = new ArrayList<>();
+  private final List<Reflector<?>> podReflectors = new ArrayList<>();
   private final Mirror mirror;
   private volatile boolean stopping;
   private int failedTicks; // only the loop thread touches it
@@ -84,11 +85,19 @@ public final class Operator {
               j -> mirror.removeJob(j.namespace(), j.name()), mirror::retainJobs,
               j -> Mirror.key(j.namespace(), j.name())),
           settings.resyncPeriod(), settings.tickPeriod()));
+      // The pods of managed Jobs carry the operator's labels too: one watch, never a LIST per tick.
+      Reflector<?> pods = new Reflector<>(api, watchClient, Paths.pods(ns), Names.MANAGED_SELECTOR,
+          ns, Decode.PODS, new Reflector.Sink<>(mirror::putPod,
+              p -> mirror.removePod(p.namespace(), p.name()), mirror::retainPods,
+              p -> Mirror.key(p.namespace(), p.name())),
+          settings.resyncPeriod(), settings.tickPeriod());
+      reflectors.add(pods);
+      podReflectors.add(pods);
     }
     metrics.observe(mirror::workflows);
     metrics.problems(() -> reflectors.stream().map(Reflector::cause).filter(java.util.Objects::nonNull)
         .map(c -> c.name().toLowerCase()).toList());
-    reconciler = new Reconciler(mirror, () -> reflectors.stream().allMatch(Reflector::synced),
+    reconciler = new Reconciler(mirror, this::synced,
         applier, metrics, clock, loop::wakeIn, settings.maxRunningSteps(),
         settings.defaultTtlSeconds());
     if (settings.metricsPort() >= 0) {
@@ -190,7 +199,7 @@ public final class Operator {
     if (leadership != null && !leadership.leading()) {
       return leadership.problem(); // a standby is ready unless it cannot even take part
     }
-    if (!reflectors.stream().allMatch(Reflector::synced)) {
+    if (!synced()) {
       return "waiting for the first list of workflows and jobs: "
           + String.valueOf(reflectorProblems()).replace("null", "listing");
     }
@@ -204,6 +213,16 @@ public final class Operator {
       return "no successful tick for over " + allowed.toSeconds() + "s: " + reconciler.lastError();
     }
     return null;
+  }
+
+  /**
+   * Every collection has been listed. Pods only make messages better: where reading them is
+   * forbidden (RBAC not yet updated) the operator runs without them, degraded, rather than not
+   * at all; messages then keep the Jobs' reasons.
+   */
+  private boolean synced() {
+    return reflectors.stream().allMatch(r -> r.synced()
+        || podReflectors.contains(r) && r.cause() == com.crd.workflow.kube.Explain.Cause.FORBIDDEN);
   }
 
   /** Null when every list and watch works; else what does not, for /readyz. */

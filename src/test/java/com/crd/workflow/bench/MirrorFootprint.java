@@ -35,6 +35,8 @@ public final class MirrorFootprint {
     List<Workflow> wfs = new ArrayList<>();
     StringBuilder jobPage = new StringBuilder();
     List<ObservedJob> jobs = new ArrayList<>();
+    StringBuilder podPage = new StringBuilder();
+    List<com.crd.workflow.core.PodStory> pods = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       JsonObject wfJson = workflowJson("wf-" + i);
       Workflow wf = Convert.workflow(wfJson);
@@ -53,6 +55,15 @@ public final class MirrorFootprint {
             .get("status"));
         jobPage.append(own.isEmpty() ? "" : ",").append(job);
         own.add(Convert.job(job));
+        // Each Job's pod: all succeeded, and the first step's also has a failed pod before it.
+        podPage.setLength(0);
+        podPage.append("{\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[")
+            .append(pod(job, now, 0, "Completed"));
+        if (own.size() == 1) {
+          podPage.append(",").append(pod(job, now, 1, "Error"));
+        }
+        Decode.list(new StringReader(podPage.append("]}").toString()), Decode.PODS, pods::add,
+            bad -> { });
       }
       jobPage.append("]}");
       Decode.list(new StringReader(jobPage.toString()), Decode.JOBS, jobs::add, bad -> { });
@@ -63,12 +74,44 @@ public final class MirrorFootprint {
     }
     mirror.replaceWorkflows(null, wfs);
     mirror.replaceJobs(null, jobs);
+    if (!Boolean.getBoolean("bench.noPods")) {
+      pods.forEach(mirror::putPod);
+    }
     wfs.clear();
     jobs.clear();
+    pods.clear();
     long used = usedAfterGc() - base;
-    System.out.printf("mirror of %,d workflows and %,d Jobs: %.1f MB (%.0f bytes per workflow with its 10 Jobs)%n",
-        n, n * 10, used / 1e6, used / (double) n);
+    System.out.printf("mirror of %,d workflows, %,d Jobs and %,d pods (%,d kept: one failed pod per"
+        + " workflow): %.1f MB (%.0f bytes per workflow with its 10 Jobs)%n",
+        n, n * 10, n * 11, mirror.pods().size(), used / 1e6, used / (double) n);
     System.out.println(mirror.workflows().size()); // keeps the mirror reachable until here
+  }
+
+  /** A pod as the kubelet leaves it: the Job's template plus labels, owner and a final status. */
+  private static JsonObject pod(JsonObject job, Instant now, int exitCode, String reason) {
+    JsonObject meta = job.getAsJsonObject("metadata");
+    JsonObject template = job.getAsJsonObject("spec").getAsJsonObject("template");
+    JsonObject labels = template.getAsJsonObject("metadata").getAsJsonObject("labels").deepCopy();
+    labels.addProperty("job-name", meta.get("name").getAsString());
+    labels.addProperty("batch.kubernetes.io/job-name", meta.get("name").getAsString());
+    labels.addProperty("controller-uid", meta.get("uid").getAsString());
+    JsonObject pod = JsonParser.parseString("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"ownerReferences":[{"apiVersion":"batch/v1",
+         "kind":"Job","controller":true}]},
+         "status":{"phase":"%s","conditions":[{"type":"PodScheduled","status":"True"}],
+          "containerStatuses":[{"name":"c","image":"busybox:1.36","ready":false,"restartCount":0,
+           "state":{"terminated":{"exitCode":%d,"reason":"%s","startedAt":"%s","finishedAt":"%s"}}}]}}
+        """.formatted(exitCode == 0 ? "Succeeded" : "Failed", exitCode, reason, now, now))
+        .getAsJsonObject();
+    JsonObject pm = pod.getAsJsonObject("metadata");
+    pm.addProperty("name", meta.get("name").getAsString() + "-" + exitCode + "x7k2p");
+    pm.addProperty("namespace", "bench");
+    pm.addProperty("uid", UUID.randomUUID().toString());
+    pm.addProperty("resourceVersion", "1");
+    pm.addProperty("creationTimestamp", now.plusSeconds(exitCode == 0 ? 10 : 0).toString());
+    pm.add("labels", labels);
+    pod.add("spec", template.getAsJsonObject("spec").deepCopy());
+    return pod;
   }
 
   private static long usedAfterGc() throws InterruptedException {

@@ -73,7 +73,7 @@ class DemoTest {
           + e.expected() + "\\s.*\\s" + e.expected() + "\\s+OK$");
       assertTrue(row.matcher(r.out()).find(), e.name() + " should end " + e.expected() + ":\n" + r.out());
     }
-    assertTrue(r.out().contains("step test failed: BackoffLimitExceeded"), r.out());
+    assertTrue(r.out().contains("step test failed: exit code 1"), r.out());
     assertTrue(r.out().contains("step slow timed out after 5s"), r.out());
     // Downstream of a failed step never starts: its only state change is to Skipped.
     for (String step : List.of("failing/deploy", "timeout/report")) {
@@ -139,7 +139,7 @@ class DemoTest {
 
     assertEquals(1, r.code(), r.out());
     assertTrue(Pattern.compile("(?m)^\\s+optimist\\s+Failed\\s+0/1\\s+step only failed:"
-        + " BackoffLimitExceeded\\s+Completed\\s+MISMATCH$").matcher(r.out()).find(), r.out());
+        + " exit code 3\\s+Completed\\s+MISMATCH$").matcher(r.out()).find(), r.out());
     assertTrue(r.out().contains("MISMATCH: 1 of 1 workflows did not reach their expected status."),
         r.out());
   }

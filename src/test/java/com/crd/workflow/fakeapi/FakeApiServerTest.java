@@ -320,7 +320,7 @@ class FakeApiServerTest extends FakeApiTestBase {
 
   @Test
   void unknownPathsAre404Status() throws Exception {
-    assertApiError(404, () -> new CoreV1Api(client).listNamespacedPod(NS).execute());
+    assertApiError(404, () -> new CoreV1Api(client).listNamespacedService(NS).execute());
   }
 
   @Test

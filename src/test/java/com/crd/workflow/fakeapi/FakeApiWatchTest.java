@@ -190,7 +190,7 @@ class FakeApiWatchTest extends FakeApiTestBase {
   @Test
   void watchOnUnknownResourceFailsLikeAnyRequest() {
     assertThrows(Exception.class, () -> Watch.createWatch(watchClient,
-        new io.kubernetes.client.openapi.apis.CoreV1Api(watchClient).listNamespacedPod(NS).watch(true)
+        new io.kubernetes.client.openapi.apis.CoreV1Api(watchClient).listNamespacedService(NS).watch(true)
             .buildCall(null),
         new TypeToken<Watch.Response<Object>>() {}.getType()));
   }

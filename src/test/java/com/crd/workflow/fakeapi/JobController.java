@@ -30,6 +30,14 @@ import java.util.logging.Logger;
  * run the script. A failed pod is matched against {@code spec.podFailurePolicy}'s {@code FailJob}
  * rules on exit codes ({@code In}/{@code NotIn}), which fail the Job at once with reason
  * {@code PodFailurePolicy}, as the real controller does.
+ *
+ * <p>Each attempt is a pod (see {@link PodStates}): labelled like the Job's template plus
+ * {@code job-name}, owned by the Job, its status written as a kubelet would. {@code pull-fail}
+ * and {@code unschedulable} pods never start; {@code oom} and {@code exit-N} set the container's
+ * end; an evicted pod ({@code evicted-first-N}) gets condition DisruptionTarget and, if the Job's
+ * podFailurePolicy ignores that condition, does not count as a failure: a new pod replaces it.
+ * A Job that fails for its deadline keeps its pod (a real controller deletes it a moment later),
+ * so the pod's last words stay readable.
  */
 final class JobController implements AutoCloseable {
   static final Duration TICK = Duration.ofMillis(50);
@@ -41,6 +49,8 @@ final class JobController implements AutoCloseable {
     Instant attemptStart;
     int failed;
     int succeeded;
+    String pod;
+    boolean podRunning;
   }
 
   private final ObjectStore store;
@@ -106,7 +116,10 @@ final class JobController implements AutoCloseable {
     if (Boolean.TRUE.equals(Json.bool(Json.obj(job, "spec"), "suspend"))) {
       // Held (by Kueue, or by a test standing in for it) until spec.suspend turns false.
       if (finishedAt(job) == null && !"True".equals(suspendedCondition(job))) {
-        runs.remove(uid);
+        Run held = runs.remove(uid);
+        if (held != null && held.pod != null) {
+          deletePod(ns, held.pod); // suspending a Job deletes its active pods
+        }
         Instant now = clock.instant();
         store.patchIfSameUid(ResourceType.JOBS, ns, name, uid, latest -> suspend(latest, now), ObjectStore.Target.STATUS);
       }
@@ -118,7 +131,49 @@ final class JobController implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
-    store.patchIfSameUid(ResourceType.JOBS, ns, name, uid, latest -> advance(latest, now), ObjectStore.Target.STATUS);
+    store.patchIfSameUid(ResourceType.JOBS, ns, name, uid, latest -> advance(latest, now),
+        ObjectStore.Target.STATUS);
+  }
+
+  // Pods are written while the Job's status is computed, under the store's lock, so every pod
+  // change is committed before the Job status it causes: as in a cluster, where the kubelet
+  // reports a pod's end before the Job controller counts it.
+  private void startPod(JsonObject job, Run run, String container, String image) {
+    JsonObject pod = PodStates.newPod(job);
+    String ns = Json.namespace(job);
+    run.podRunning = false;
+    try {
+      JsonObject created = store.create(ResourceType.PODS, ns, pod);
+      run.pod = Json.name(created);
+      writePod(ns, run.pod, PodStates.pending(container, image));
+    } catch (ApiError e) {
+      LOG.log(Level.FINE, "pod not created", e);
+    }
+  }
+
+  private void setPod(JsonObject job, Run run, JsonObject podStatus) {
+    if (run.pod != null) {
+      writePod(Json.namespace(job), run.pod, podStatus);
+    }
+  }
+
+  private void writePod(String ns, String pod, JsonObject podStatus) {
+    try {
+      store.patch(ResourceType.PODS, ns, pod, p -> {
+        p.add("status", podStatus);
+        return p;
+      }, ObjectStore.Target.STATUS);
+    } catch (ApiError e) {
+      // deleted meanwhile (the Job went, and its pods with it)
+    }
+  }
+
+  private void deletePod(String ns, String pod) {
+    try {
+      store.delete(ResourceType.PODS, ns, pod, "Background", null);
+    } catch (ApiError e) {
+      // already gone
+    }
   }
 
   /** Computes the next status from the latest stored Job, under the store lock. */
@@ -141,11 +196,15 @@ final class JobController implements AutoCloseable {
       runs.remove(uid);
       run = null;
     }
+    JsonObject container = firstContainer(job);
+    String image = Json.str(container, "image");
+    String containerName = String.valueOf(Json.str(container, "name"));
     if (status.get("startTime") == null) {
       run = new Run();
       run.jobStart = now;
       run.attemptStart = now;
       runs.put(uid, run);
+      startPod(job, run, containerName, image);
       status.addProperty("startTime", Json.time(now));
       status.addProperty("active", 1);
       status.addProperty("ready", 0);
@@ -161,6 +220,7 @@ final class JobController implements AutoCloseable {
       run.failed = intOr(status, "failed", 0);
       run.succeeded = intOr(status, "succeeded", 0);
       runs.put(uid, run);
+      startPod(job, run, containerName, image);
     }
     Long deadline = Json.num(spec, "activeDeadlineSeconds");
     if (deadline != null && !now.isBefore(run.jobStart.plusSeconds(deadline))) {
@@ -168,10 +228,12 @@ final class JobController implements AutoCloseable {
           "Job was active longer than specified deadline");
       return job;
     }
-    JsonObject container = firstContainer(job);
-    String image = Json.str(container, "image");
-    if (image != null && (image.contains("unpullable") || image.contains("does-not-exist"))) {
-      return job; // ImagePullBackOff: pending forever
+    if (PodStates.pullFails(image) || PodStates.unschedulable(image)) {
+      return job; // ImagePullBackOff or no node: pending forever
+    }
+    if (!run.podRunning) {
+      run.podRunning = true;
+      setPod(job, run, PodStates.running(containerName, image, run.attemptStart));
     }
     status.addProperty("active", 1);
     status.addProperty("ready", 1);
@@ -179,13 +241,30 @@ final class JobController implements AutoCloseable {
     if (outcome.runsForever() || now.isBefore(run.attemptStart.plus(outcome.duration()))) {
       return job;
     }
+    Instant podStart = run.attemptStart;
     run.attemptStart = now;
-    int exitCode = flakyExitCode(job, container, outcome.exitCode());
+    int exitCode;
+    if (evicted(job, container)) {
+      setPod(job, run, PodStates.evicted(containerName, image, podStart, now));
+      if (PodStates.ignoresDisruption(spec)) {
+        startPod(job, run, containerName, image); // not the step's failure: not counted
+        return job;
+      }
+      exitCode = 137;
+    } else {
+      Integer forced = PodStates.exitCode(image);
+      exitCode = PodStates.oom(image) ? 137
+          : flakyExitCode(job, container, forced != null ? forced : outcome.exitCode());
+      setPod(job, run, PodStates.terminated(containerName, image, podStart, now, exitCode,
+          PodStates.oom(image)));
+    }
     if (exitCode == 0) {
       run.succeeded++;
       status.addProperty("succeeded", run.succeeded);
       if (run.succeeded >= intOr(spec, "completions", 1)) {
         succeed(status, now);
+      } else {
+        startPod(job, run, containerName, image);
       }
       return job;
     }
@@ -200,8 +279,27 @@ final class JobController implements AutoCloseable {
     }
     if (run.failed > intOr(spec, "backoffLimit", 6)) {
       fail(status, now, run.failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    } else {
+      startPod(job, run, containerName, image);
     }
     return job;
+  }
+
+  /** Whether this pod is one of the first N of its owner's {@code evicted-first-N} container. */
+  private boolean evicted(JsonObject job, JsonObject container) {
+    int n = PodStates.evictions(Json.str(container, "image"));
+    if (n == 0) {
+      return false;
+    }
+    int before = podsRun.merge("evicted/" + Json.namespace(job) + "/" + owner(job) + "/"
+        + Json.str(container, "name"), 1, Integer::sum) - 1;
+    return before < n;
+  }
+
+  private static String owner(JsonObject job) {
+    JsonArray refs = Json.array(Json.obj(job, "metadata"), "ownerReferences");
+    return refs != null && !refs.isEmpty() ? Json.str(refs.get(0).getAsJsonObject(), "uid")
+        : Json.uid(job);
   }
 
   private int flakyExitCode(JsonObject job, JsonObject container, int scripted) {

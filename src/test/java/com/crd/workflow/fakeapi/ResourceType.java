@@ -33,6 +33,9 @@ record ResourceType(
       new ResourceType("batch", "v1", "jobs", "Job", true, true, true, true, true, false, "Orphan");
   static final ResourceType LEASES =
       new ResourceType("coordination.k8s.io", "v1", "leases", "Lease", true, false, false, true, true, false, "Background");
+  /** Written only by the simulated Job controller and kubelet (see JobController). */
+  static final ResourceType PODS =
+      new ResourceType("", "v1", "pods", "Pod", true, true, false, true, true, false, "Background");
   static final ResourceType EVENTS =
       new ResourceType("", "v1", "events", "Event", true, false, false, true, true, true, "Background");
 
@@ -45,7 +48,7 @@ record ResourceType(
       new ResourceType("", "v1", "serviceaccounts", "ServiceAccount", true, false, false, true, true, false, "Background");
 
   static final List<ResourceType> ALL =
-      List.of(WORKFLOWS, JOBS, LEASES, EVENTS, SECRETS, CONFIG_MAPS, SERVICE_ACCOUNTS);
+      List.of(WORKFLOWS, JOBS, PODS, LEASES, EVENTS, SECRETS, CONFIG_MAPS, SERVICE_ACCOUNTS);
 
   String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;

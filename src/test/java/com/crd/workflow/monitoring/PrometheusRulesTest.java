@@ -117,7 +117,7 @@ class PrometheusRulesTest {
     assertAll(checks);
     assertEquals(
         new TreeSet<>(List.of("WorkflowFailed", "WorkflowOperatorNotTicking", "WorkflowOperatorTickErrors",
-            "WorkflowOperatorNoLeader", "WorkflowOperatorDown")),
+            "WorkflowOperatorNoLeader", "WorkflowOperatorDown", "WorkflowStepsRetrying")),
         alerts.stream().map(a -> String.valueOf(a.get("alert"))).collect(Collectors.toCollection(TreeSet::new)));
   }
 
@@ -142,6 +142,7 @@ class PrometheusRulesTest {
     // Guards the guard: a broken regex or empty files would make this test pass vacuously.
     assertTrue(usedIn.keySet().containsAll(Set.of(
         "workflow_operator_workflow_failed", "workflow_operator_leader",
+        "workflow_operator_workflow_step_retries",
         "workflow_operator_last_successful_tick_timestamp_seconds", "workflow_operator_tick_errors_total")),
         "expected the rules to use the operator's metrics, found " + usedIn.keySet());
 
@@ -261,8 +262,11 @@ class PrometheusRulesTest {
         new Condition(Statuses.COND_FAILED, "True", Statuses.REASON_STEP_FAILED, "step b failed", null, 1));
     StepStatus a = new StepStatus("a", StepState.Succeeded, "etl-a", null, null, null);
     StepStatus b = new StepStatus("b", StepState.Failed, "etl-b", "failed", null, null);
+    StepStatus retrying = new StepStatus("c", StepState.Retrying, "nightly-c-3", "attempt 3 of 4 failed",
+        null, null, 3);
     List<Workflow> observed = List.of(
         workflow("team-a", "etl", status(Phase.Failed, List.of(a, b), failed)),
+        workflow("team-c", "nightly", status(Phase.Started, List.of(retrying), List.of())),
         workflow("team-b", "report", status(Phase.Completed, List.of(a), List.of())));
     metrics.observe(() -> observed);
     metrics.tick(0.05, true);

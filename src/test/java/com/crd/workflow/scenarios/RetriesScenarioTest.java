@@ -126,13 +126,13 @@ class RetriesScenarioTest {
     wfs.create(never);
     awaitStatus(wfs, ns, "exhausted", "Failed");
     awaitStatus(wfs, ns, "never", "Failed");
-    assertEquals("step test failed: BackoffLimitExceeded (attempt 2 of 2)", wfs.message(ns, "exhausted"));
+    assertEquals("step test failed: exit code 1 (attempt 2 of 2)", wfs.message(ns, "exhausted"));
     assertEquals(2, attempts(wfs, ns, "exhausted", "test").size());
     JsonObject after = wfs.get(ns, "exhausted").getAsJsonObject("status").getAsJsonArray("steps")
         .get(0).getAsJsonObject();
     assertEquals("after", Json.str(after, "name"));
     assertEquals("Skipped", Json.str(after, "state"));
-    assertEquals("step test failed: PodFailurePolicy (attempt 1 of 4, its exit code is not retried)",
+    assertEquals("step test failed: exit code 2 (attempt 1 of 4, its exit code is not retried)",
         wfs.message(ns, "never"));
     assertEquals(1, attempts(wfs, ns, "never", "test").size());
   }
