@@ -20,6 +20,8 @@ public final class Statuses {
   /** The whole workflow ran longer than spec.activeDeadlineSeconds. */
   public static final String REASON_DEADLINE = "DeadlineExceeded";
   private static final int MAX_LISTED = 5;
+  /** A status message is one line of at most this many characters. */
+  static final int MAX_MESSAGE = 512;
 
   private Statuses() {}
 
@@ -62,7 +64,20 @@ public final class Statuses {
         // Ready steps held back by parallelism or the operator's global cap.
         parts = List.of("waiting for a free slot: " + listed(names(steps, StepState.Waiting)));
       }
+      // A running step whose pod does not start says why in the workflow's message too: that is
+      // the line `kubectl get` shows.
+      List<String> stuck = new ArrayList<>();
+      for (StepStatus st : steps) {
+        String why = st.state() == StepState.Running ? podWait(st.message()) : null;
+        if (why != null) {
+          stuck.add("step " + st.name() + " waits: " + why);
+        }
+      }
+      if (!stuck.isEmpty()) {
+        parts.add(stuck.get(0) + (stuck.size() > 1 ? " (and " + (stuck.size() - 1) + " more)" : ""));
+      }
       message = String.join("; ", parts);
+      message = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
       reason = "StepsRunning";
     }
     return build(wf, phase, message, reason, hash, executed, started, steps, now);
@@ -154,6 +169,18 @@ public final class Statuses {
     }
     return new Condition(type, status, on ? reason : "Not" + type, on ? message : "", since,
         wf.generation());
+  }
+
+  /**
+   * The pod's waiting story in a running step's message ("attempt 2 of 3; ImagePullBackOff: ..."),
+   * or null when the message is only the attempt count or empty.
+   */
+  static String podWait(String stepMessage) {
+    if (stepMessage == null) {
+      return null;
+    }
+    String rest = stepMessage.replaceFirst("^attempt \\d+ of \\d+(; )?", "");
+    return rest.isBlank() ? null : rest;
   }
 
   private static List<String> names(List<StepStatus> steps, StepState state) {

@@ -124,7 +124,12 @@ public final class Metrics {
           "Retries so far of each unfinished workflow's steps (attempts beyond the first, summed "
               + "over its steps); only workflows with a retry appear.",
           List.of("namespace", "workflow"));
+      GaugeMetricFamily retrying = new GaugeMetricFamily(PREFIX + "steps_retrying",
+          "Steps waiting for their next attempt, by namespace and the cause of the failed one "
+              + "(exit_code, oom_killed, timed_out, evicted, other).",
+          List.of("namespace", "reason"));
       if (leading.getAsBoolean()) {
+        Map<List<String>, Integer> byRetryReason = new TreeMap<>(Metrics::compare);
         Map<List<String>, Integer> byStatus = new TreeMap<>(Metrics::compare);
         Map<List<String>, Integer> byState = new TreeMap<>(Metrics::compare);
         for (Workflow wf : observed.get()) {
@@ -135,6 +140,9 @@ public final class Metrics {
           byStatus.merge(List.of(wf.namespace(), s.phase().name()), 1, Integer::sum);
           for (StepStatus st : s.steps()) {
             byState.merge(List.of(wf.namespace(), String.valueOf(st.state())), 1, Integer::sum);
+            if (st.state() == com.crd.workflow.core.StepState.Retrying) {
+              byRetryReason.merge(List.of(wf.namespace(), retryReason(st.message())), 1, Integer::sum);
+            }
           }
           int retried = 0;
           for (StepStatus st : s.steps()) {
@@ -151,9 +159,25 @@ public final class Metrics {
         }
         byStatus.forEach((k, v) -> workflows.addMetric(k, v));
         byState.forEach((k, v) -> steps.addMetric(k, v));
+        byRetryReason.forEach((k, v) -> retrying.addMetric(k, v));
       }
-      return List.of(workflows, steps, failed, retries);
+      return List.of(workflows, steps, failed, retries, retrying);
     }
+  }
+
+  /** The cause of a retrying step's failed attempt, from its message: a small, fixed label set. */
+  static String retryReason(String message) {
+    String m = message == null ? "" : message;
+    if (m.contains("timed out")) {
+      return "timed_out";
+    }
+    if (m.contains("OOMKilled")) {
+      return "oom_killed";
+    }
+    if (m.contains("evicted") || m.contains("DisruptionTarget")) {
+      return "evicted";
+    }
+    return m.contains("exit code") ? "exit_code" : "other";
   }
 
   private static int compare(List<String> a, List<String> b) {

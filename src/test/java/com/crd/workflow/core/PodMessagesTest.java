@@ -109,6 +109,21 @@ class PodMessagesTest {
       Plan p = Planner.plan(w, List.of(running(w, "a", waiting("ImagePullBackOff", PULL))),
           T0.plusSeconds(5));
       assertEquals("ImagePullBackOff: " + PULL, stepMessage(p, "a"));
+      assertEquals("running: a; step a waits: ImagePullBackOff: " + PULL, p.status().message(),
+          "the workflow's own message, the line kubectl get shows, says it too");
+    }));
+    rows.add(new Row("a retried step's waiting pod shows in the workflow's message without the count", () -> {
+      Workflow w = wf(spec(retried("a", TWO)));
+      Plan p = Planner.plan(w, List.of(attempt(w, "a", 2, JobPhase.RUNNING, null, null)
+          .withPod(unschedulable())), T0.plusSeconds(5));
+      assertEquals("attempt 2 of 3; Unschedulable: " + NODES, stepMessage(p, "a"));
+      assertEquals("running: a; step a waits: Unschedulable: " + NODES, p.status().message());
+    }));
+    rows.add(new Row("a workflow message stays within 512 characters", () -> {
+      Workflow w = wf(spec(step("a")));
+      Plan p = Planner.plan(w, List.of(running(w, "a", waiting("ErrImagePull", "x".repeat(2000)))),
+          T0.plusSeconds(5));
+      assertTrue(p.status().message().length() <= 512, p.status().message());
     }));
     rows.add(new Row("an unschedulable pod gives the scheduler's message", () -> {
       Workflow w = wf(spec(step("a")));
