@@ -91,13 +91,18 @@ public final class Leadership implements Runnable {
     while (!stopped) {
       long start = System.nanoTime();
       Boolean won = attempt(start);
-      if (Boolean.TRUE.equals(won)) {
-        renewedAt = start;
-        set(true, null);
-      } else if (holds && Boolean.FALSE.equals(won)) {
-        set(false, "another replica holds the lease");
-      } else if (holds && start - renewedAt >= renewDeadlineNanos) {
-        set(false, "could not renew the lease within " + Duration.ofNanos(renewDeadlineNanos).toMillis() + "ms");
+      synchronized (calls) {
+        if (stopped) {
+          break; // released meanwhile: a renewal that returned just now must not undo it
+        }
+        if (Boolean.TRUE.equals(won)) {
+          renewedAt = start;
+          set(true, null);
+        } else if (holds && Boolean.FALSE.equals(won)) {
+          set(false, "another replica holds the lease");
+        } else if (holds && start - renewedAt >= renewDeadlineNanos) {
+          set(false, "could not renew the lease within " + Duration.ofNanos(renewDeadlineNanos).toMillis() + "ms");
+        }
       }
       long next = start + retryNanos;
       if (!holds && expiresAt != 0 && expiresAt - next < 0) {

@@ -138,6 +138,8 @@ public final class Operator {
         if (leadership == null || leadership.leading()) {
           failedTicks = reconciler.tick(full) ? 0 : failedTicks + 1;
           backOff();
+        } else {
+          reconciler.rehearse(); // ready to act the moment the lease is ours
         }
       });
       reflectors.forEach(Reflector::stop);

@@ -102,6 +102,22 @@ class StaleMirrorTest {
   }
 
   @Test
+  @DisplayName("a standby's rehearsal writes nothing and leaves the changes for its first tick as leader")
+  void rehearsalWritesNothing() throws Exception {
+    Mirror m = snapshot();
+    Applier applier = new Applier(api, Clock.systemUTC(),
+        new EventRecorder(api, Clock.systemUTC(), "test"), () -> true);
+    Reconciler r = new Reconciler(m, () -> true, applier, new Metrics(), Clock.systemUTC(), d -> { });
+    long writes = server.writes("jobs") + server.writes("workflows") + server.writes("events");
+    r.rehearse();
+    r.rehearse();
+    assertEquals(writes, server.writes("jobs") + server.writes("workflows") + server.writes("events"));
+    assertTrue(m.changed(), "what changed is still to be planned");
+    assertTrue(r.tick(false));
+    assertEquals(1, jobs("a").size(), "the first tick after the rehearsals acts");
+  }
+
+  @Test
   @DisplayName("a mirror that has not seen a step succeed: the next step is late, never lost or doubled")
   void missedCompletion() throws Exception {
     assertTrue(tick(snapshot()));
