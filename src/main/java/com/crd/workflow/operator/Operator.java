@@ -99,7 +99,8 @@ public final class Operator {
         .map(c -> c.name().toLowerCase()).toList());
     reconciler = new Reconciler(mirror, this::synced,
         applier, metrics, clock, loop::wakeIn, settings.maxRunningSteps(),
-        settings.defaultTtlSeconds());
+        settings.defaultTtlSeconds())
+        .watchingPods(() -> podReflectors.stream().allMatch(Reflector::synced));
     if (settings.metricsPort() >= 0) {
       try {
         health = new HealthServer(settings.metricsPort(), metrics, this::notReady, this::readyText,

@@ -43,6 +43,7 @@ public final class Reconciler {
   /** --default-ttl in seconds, for finished workflows without ttlSecondsAfterFinished; null = keep. */
   private final Long defaultTtlSeconds;
   private volatile long lastSuccessNanos;
+  private BooleanSupplier podsWatched = () -> false;
   private volatile String lastError = "no tick has run yet";
   // What the last tick listed, for the web view (read-only; replaced whole on each tick).
 
@@ -62,6 +63,15 @@ public final class Reconciler {
     this.metrics = metrics;
     this.clock = clock;
     this.wakeIn = wakeIn;
+  }
+
+  /**
+   * Tells the reconciler whether pods are being watched (listed and not forbidden): only then is
+   * a failed Job's pod story worth waiting for, see {@link com.crd.workflow.core.PodGrace}.
+   */
+  public Reconciler watchingPods(BooleanSupplier podsWatched) {
+    this.podsWatched = podsWatched;
+    return this;
   }
 
   public long lastSuccessNanos() {
@@ -203,7 +213,13 @@ public final class Reconciler {
     // The global cap is shared by all workflows, so it is computed from the whole mirror.
     Map<String, Integer> mayStart = maxRunningSteps == null ? Map.of()
         : Capacity.mayStart(mirror.workflows(), mirror.jobs(), now, maxRunningSteps);
+    boolean pods = podsWatched.getAsBoolean();
     for (Workflow wf : obs.workflows()) {
+      Instant podStoryDue = pods ? com.crd.workflow.core.PodGrace.until(obs.jobsOf(wf), now) : null;
+      if (podStoryDue != null) {
+        timers.put(Mirror.owner(wf), podStoryDue); // its pod's end is on its way: plan then
+        continue;
+      }
       byKey.put(wf.key(), wf);
       timers.remove(Mirror.owner(wf)); // planned now: the plan says when to look again
       try {

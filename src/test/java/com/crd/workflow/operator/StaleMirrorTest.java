@@ -102,6 +102,30 @@ class StaleMirrorTest {
   }
 
   @Test
+  @DisplayName("a Job's failure seen before its pod's end: the workflow is looked at again shortly,"
+      + " not failed with only the Job's reason")
+  void failureWaitsForItsPod() throws Exception {
+    assertTrue(tick(snapshot()));
+    String name = Json.str(jobs("a").get(0), "metadata", "name");
+    String at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    server.mergePatchStatus("jobs", "ns", name, """
+        {"status":{"startTime":"%s","failed":1,"conditions":[{"type":"Failed","status":"True",
+         "reason":"BackoffLimitExceeded","lastTransitionTime":"%s"}]}}""".formatted(at, at));
+    Applier applier = new Applier(api, Clock.systemUTC(),
+        new EventRecorder(api, Clock.systemUTC(), "test"), () -> true);
+    List<java.time.Duration> wakes = new ArrayList<>();
+    Reconciler watching = new Reconciler(snapshot(), () -> true, applier, new Metrics(),
+        Clock.systemUTC(), wakes::add).watchingPods(() -> true);
+    assertTrue(watching.tick(false));
+    assertEquals("Started", status(), "not failed yet: its pod's exit code may be on its way");
+    assertFalse(wakes.isEmpty());
+    assertTrue(wakes.get(0).compareTo(com.crd.workflow.core.PodGrace.WAIT) <= 0, "wakes " + wakes);
+
+    assertTrue(tick(snapshot()), "where pods are not watched there is nothing to wait for");
+    assertEquals("Failed", status());
+  }
+
+  @Test
   @DisplayName("a standby's rehearsal writes nothing and leaves the changes for its first tick as leader")
   void rehearsalWritesNothing() throws Exception {
     Mirror m = snapshot();
