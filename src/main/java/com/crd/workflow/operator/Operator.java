@@ -219,13 +219,15 @@ public final class Operator {
   }
 
   /**
-   * Every collection has been listed. Pods only make messages better: where reading them is
-   * forbidden (RBAC not yet updated) the operator runs without them, degraded, rather than not
-   * at all; messages then keep the Jobs' reasons.
+   * Every collection has been listed. Pods only make messages better: where reading them fails
+   * (RBAC not yet updated, a server without pods) the operator runs without them, degraded,
+   * rather than not at all; messages then keep the Jobs' reasons.
    */
   private boolean synced() {
-    return reflectors.stream().allMatch(r -> r.synced()
-        || podReflectors.contains(r) && r.cause() == com.crd.workflow.kube.Explain.Cause.FORBIDDEN);
+    // Pods only make messages better: a pod list that fails for any reason (forbidden, a server
+    // that does not serve pods, an error) never holds the workflows back. It is retried with
+    // backoff, and until it works messages carry the Jobs' reasons and /readyz says degraded.
+    return reflectors.stream().allMatch(r -> r.synced() || podReflectors.contains(r) && r.cause() != null);
   }
 
   /** Null when every list and watch works; else what does not, for /readyz. */

@@ -102,12 +102,13 @@ class PodStoriesScenarioTest {
         .count(), "two evicted pods and the one that ran");
   }
 
-  @Test
-  @DisplayName("where reading pods is forbidden the operator still runs every workflow, degraded,"
-      + " with the Jobs' reasons as messages")
-  void podsForbidden() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "pods answered with HTTP {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {403, 404})
+  @DisplayName("where reading pods is forbidden (403) or not served (404) the operator still runs every"
+      + " workflow, degraded, with the Jobs' reasons as messages")
+  void podsForbidden(int code) throws Exception {
     cluster = new InProcessCluster(List.of("--leader-elect=false", "--tick-period", "1s"));
-    cluster.server().failNext("GET", "/api/v1/pods", 403, 1_000_000);
+    cluster.server().failNext("GET", "/api/v1/pods", code, 1_000_000);
     cluster.setOperators(1);
     Workflows wfs = new Workflows(cluster.api(), cluster.image());
     String ns = cluster.newNamespace("nopods");
@@ -118,7 +119,7 @@ class PodStoriesScenarioTest {
     assertEquals("step a failed: BackoffLimitExceeded", wfs.message(ns, "bad"));
     int port = cluster.operators().metricsPort();
     assertEquals(1, OperatorProcess.scrape(port, "workflow_operator_api_problem",
-        "cause=\"forbidden\"").orElse(0));
+        code == 403 ? "cause=\"forbidden\"" : "cause=\"other\"").orElse(0));
     java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/readyz"))
             .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
