@@ -82,11 +82,8 @@ public final class ClusterCommands {
       return 2;
     }
     String name = a.rest().get(0);
-    Cluster cluster;
-    try {
-      cluster = Cluster.connect(a.kubeconfig(), env);
-    } catch (IOException | RuntimeException e) {
-      out.println("error: cannot load the kube context: " + e.getMessage());
+    Cluster cluster = connect(a, env, out);
+    if (cluster == null) {
       return 1;
     }
     String ns = a.namespace() != null ? a.namespace() : cluster.namespace();
@@ -122,11 +119,8 @@ public final class ClusterCommands {
       return 2;
     }
     String name = a.rest().get(0);
-    Cluster cluster;
-    try {
-      cluster = Cluster.connect(a.kubeconfig(), env);
-    } catch (IOException | RuntimeException e) {
-      out.println("error: cannot load the kube context: " + e.getMessage());
+    Cluster cluster = connect(a, env, out);
+    if (cluster == null) {
       return 1;
     }
     String ns = a.namespace() != null ? a.namespace() : cluster.namespace();
@@ -324,11 +318,8 @@ public final class ClusterCommands {
       out.println((a.error() == null ? "" : a.error() + "\n") + LIST_USAGE);
       return 2;
     }
-    Cluster cluster;
-    try {
-      cluster = Cluster.connect(a.kubeconfig(), env);
-    } catch (IOException | RuntimeException e) {
-      out.println("error: cannot load the kube context: " + e.getMessage());
+    Cluster cluster = connect(a, env, out);
+    if (cluster == null) {
       return 1;
     }
     String ns = a.all() ? null : a.namespace() != null ? a.namespace() : cluster.namespace();
@@ -374,5 +365,15 @@ public final class ClusterCommands {
       out.println(b.toString().stripTrailing());
     }
     return 0;
+  }
+
+  /** The kube context the arguments name, or null after saying on {@code out} why it cannot load. */
+  private static Cluster connect(Args a, Function<String, String> env, PrintStream out) {
+    try {
+      return Cluster.connect(a.kubeconfig(), env);
+    } catch (IOException | RuntimeException e) {
+      out.println("error: cannot load the kube context: " + e.getMessage());
+      return null;
+    }
   }
 }
