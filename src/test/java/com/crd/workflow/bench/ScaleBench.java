@@ -516,8 +516,9 @@ public final class ScaleBench {
 
     /** Parsed "tick" debug lines after a log offset: {wallMs, cpuMs}, of full or incremental ticks. */
     List<double[]> ticksSince(long offset, boolean full) throws IOException {
-      String text = Files.readString(log);
-      text = text.substring((int) Math.min(offset, text.length()));
+      byte[] bytes = Files.readAllBytes(log); // offsets are bytes: library lines hold "µs"
+      int from = (int) Math.min(offset, bytes.length);
+      String text = new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8);
       List<double[]> out = new ArrayList<>();
       Matcher m = TICK.matcher(text);
       while (m.find()) {
