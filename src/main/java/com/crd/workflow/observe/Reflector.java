@@ -273,6 +273,24 @@ public final class Reflector<T> implements Runnable {
    * whatever the watch missed. Keys the watch delivered meanwhile are newer than the list and
    * stay; the pages use only spare request budget, so work never waits for a resync.
    */
+  /** Objects a resync applies between pauses. */
+  private static final int YIELD_EVERY = 500;
+
+  /**
+   * Pauses as long as the resync worked since {@code since}, at most 50 ms: a resync is a safety
+   * net, so it takes at most half of a core and ticks reacting to changes never wait behind it.
+   * Returns when the next slice begins.
+   */
+  private long yieldAsLongAs(long since) {
+    long worked = System.nanoTime() - since;
+    try {
+      Thread.sleep(Math.min(50, Math.max(1, worked / 1_000_000)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return System.nanoTime();
+  }
+
   private void resyncLoop() {
     while (!stopped) {
       pause(resyncPeriod);
@@ -284,9 +302,13 @@ public final class Reflector<T> implements Runnable {
       touched = t;
       try {
         java.util.Set<String> listed = new java.util.HashSet<>();
+        long[] slice = {System.nanoTime()};
         api.listInto(path, selector, kind, item -> {
           String k = sink.key().apply(item);
           listed.add(k);
+          if (listed.size() % YIELD_EVERY == 0) {
+            slice[0] = yieldAsLongAs(slice[0]);
+          }
           // The watch delivered this key since the resync began: its copy is newer than the list's.
           // Once the watch thread listed again, this older list must not land at all.
           synchronized (applying) {
