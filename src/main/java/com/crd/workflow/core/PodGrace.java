@@ -13,7 +13,12 @@ import java.util.List;
  * {@link #WAIT} past the Job's failure it is planned with what is known.
  */
 public final class PodGrace {
-  public static final Duration WAIT = Duration.ofSeconds(3);
+  /**
+   * Long enough for a pod event that trails its Job's on another watch (the Job controller acts
+   * on the pod's end, so it happened first), short enough that a cluster whose failed Jobs never
+   * had a pod to see delays a failure little. Job times have second precision: 1-2 s in effect.
+   */
+  public static final Duration WAIT = Duration.ofSeconds(2);
 
   private PodGrace() {}
 

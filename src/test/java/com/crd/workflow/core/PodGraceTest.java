@@ -17,7 +17,7 @@ class PodGraceTest {
   private final Instant failed = T0.plusSeconds(1);
 
   @Test
-  @DisplayName("a failure without its pod's end waits until 3 s after the Job failed, never longer")
+  @DisplayName("a failure without its pod's end waits until 2 s after the Job failed, never longer")
   void waitsForThePod() {
     List<ObservedJob> jobs = List.of(job(w, "a", JobPhase.FAILED, "BackoffLimitExceeded", T0));
     assertEquals(failed.plus(PodGrace.WAIT), PodGrace.until(jobs, failed.plusMillis(200)));
