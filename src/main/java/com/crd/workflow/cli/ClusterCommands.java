@@ -197,7 +197,7 @@ public final class ClusterCommands {
   }
 
   static String oneLine(Exception e) {
-    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    return com.crd.workflow.kube.ApiCalls.text(e);
   }
 
   /** Redraws in place on a terminal; elsewhere appends each new picture after a blank line. */

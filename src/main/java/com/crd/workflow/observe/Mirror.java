@@ -57,43 +57,19 @@ public final class Mirror {
   // ---------------------------------------------------------------- writes (reflectors)
 
   public void putWorkflow(Workflow wf) {
-    boolean changed;
-    synchronized (lock) {
-      changed = putWorkflowLocked(wf);
-    }
-    if (changed) {
-      onChange.run();
-    }
+    write(() -> putWorkflowLocked(wf));
   }
 
   public void removeWorkflow(String namespace, String name) {
-    boolean changed;
-    synchronized (lock) {
-      changed = removeWorkflowLocked(key(namespace, name));
-    }
-    if (changed) {
-      onChange.run();
-    }
+    write(() -> removeWorkflowLocked(key(namespace, name)));
   }
 
   public void putJob(ObservedJob job) {
-    boolean changed;
-    synchronized (lock) {
-      changed = putJobLocked(job);
-    }
-    if (changed) {
-      onChange.run();
-    }
+    write(() -> putJobLocked(job));
   }
 
   public void removeJob(String namespace, String name) {
-    boolean changed;
-    synchronized (lock) {
-      changed = removeJobLocked(key(namespace, name));
-    }
-    if (changed) {
-      onChange.run();
-    }
+    write(() -> removeJobLocked(key(namespace, name)));
   }
 
   /**
@@ -173,23 +149,11 @@ public final class Mirror {
    * pull its image changes the step's message while its Job does not change at all.
    */
   public void putPod(PodStory pod) {
-    boolean changed;
-    synchronized (lock) {
-      changed = putPodLocked(pod);
-    }
-    if (changed) {
-      onChange.run();
-    }
+    write(() -> putPodLocked(pod));
   }
 
   public void removePod(String namespace, String name) {
-    boolean changed;
-    synchronized (lock) {
-      changed = removePodLocked(key(namespace, name));
-    }
-    if (changed) {
-      onChange.run();
-    }
+    write(() -> removePodLocked(key(namespace, name)));
   }
 
   /** After a LIST that was put item by item: drops the pods of the scope it did not name. */
@@ -201,6 +165,17 @@ public final class Mirror {
           changed |= removePodLocked(k);
         }
       }
+    }
+    if (changed) {
+      onChange.run();
+    }
+  }
+
+  /** Applies one change under the lock; wakes the loop, outside it, if anything changed. */
+  private void write(java.util.function.BooleanSupplier change) {
+    boolean changed;
+    synchronized (lock) {
+      changed = change.getAsBoolean();
     }
     if (changed) {
       onChange.run();

@@ -36,17 +36,6 @@ class LifecycleScenarioTest {
     return new Workflows(cluster.api(), cluster.image());
   }
 
-  private static void awaitStatus(Workflows wfs, String ns, String name, String phase) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .untilAsserted(() -> assertEquals(phase, wfs.status(ns, name), () -> {
-          try {
-            return wfs.message(ns, name);
-          } catch (Exception e) {
-            return e.toString();
-          }
-        }));
-  }
-
   private static JsonObject stepStatus(Workflows wfs, String ns, String wf, String step) throws Exception {
     for (var e : wfs.get(ns, wf).getAsJsonObject("status").getAsJsonArray("steps")) {
       if (step.equals(Json.str(e.getAsJsonObject(), "name"))) {
@@ -67,7 +56,7 @@ class LifecycleScenarioTest {
     wfs.create(wf);
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
         .until(() -> wfs.jobsOf(ns, "late").size() == 1);
-    awaitStatus(wfs, ns, "late", "Failed");
+    wfs.awaitStatus(ns, "late", "Failed", Duration.ofSeconds(60));
     assertEquals("workflow exceeded its deadline of 3s", wfs.message(ns, "late"));
     JsonObject late = wfs.get(ns, "late");
     Duration took = Duration.between(Instant.parse(Json.str(late, "metadata", "creationTimestamp")),
@@ -92,7 +81,7 @@ class LifecycleScenarioTest {
     kept.getAsJsonObject("spec").add("jobRetention", retention);
     wfs.create(ttl);
     wfs.create(kept);
-    awaitStatus(wfs, ns, "kept", "Completed");
+    wfs.awaitStatus(ns, "kept", "Completed", Duration.ofSeconds(60));
     assertEquals(2, wfs.jobsOf(ns, "kept").size(), "kept until jobRetention.onSuccess has passed");
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
         .untilAsserted(() -> assertEquals(List.of(), wfs.jobsOf(ns, "kept")));
@@ -135,14 +124,14 @@ class LifecycleScenarioTest {
     wf.getAsJsonObject("spec").getAsJsonArray("containers").get(1).getAsJsonObject()
         .addProperty("image", "busybox-fails-first-2");
     wfs.create(wf);
-    awaitStatus(wfs, ns, "flaky", "Failed");
+    wfs.awaitStatus(ns, "flaky", "Failed", Duration.ofSeconds(60));
     assertEquals("Skipped", Json.str(stepStatus(wfs, ns, "flaky", "c"), "state"));
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     int code = com.crd.workflow.cli.ClusterCommands.rerun(List.of("-n", ns, "flaky"),
         new java.io.PrintStream(bytes, true), Map.of("KUBECONFIG", cluster.kubeconfig().toString())::get,
         java.time.Clock.systemUTC());
     assertEquals(0, code, bytes.toString());
-    awaitStatus(wfs, ns, "flaky", "Completed");
+    wfs.awaitStatus(ns, "flaky", "Completed", Duration.ofSeconds(60));
     JsonObject status = wfs.get(ns, "flaky").getAsJsonObject("status");
     assertEquals(1, status.get("reruns").getAsInt());
     assertEquals(Json.str(wfs.get(ns, "flaky"), "metadata", "annotations",

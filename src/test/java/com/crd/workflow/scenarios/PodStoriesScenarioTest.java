@@ -42,17 +42,6 @@ class PodStoriesScenarioTest {
     return null;
   }
 
-  private static void awaitStatus(Workflows wfs, String ns, String name, String phase) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .untilAsserted(() -> assertEquals(phase, wfs.status(ns, name), () -> {
-          try {
-            return wfs.message(ns, name);
-          } catch (Exception e) {
-            return e.toString();
-          }
-        }));
-  }
-
   @Test
   @DisplayName("OOMKilled names the memory limit, ImagePullBackOff and Unschedulable show while the step"
       + " waits and in its timeout, and an evicted pod does not use an attempt")
@@ -87,12 +76,12 @@ class PodStoriesScenarioTest {
             "the step says why its pod waits"));
     assertEquals("Started", wfs.status(ns, "nodes"));
 
-    awaitStatus(wfs, ns, "oom", "Failed");
+    wfs.awaitStatus(ns, "oom", "Failed", Duration.ofSeconds(60));
     assertEquals("step train failed: OOMKilled (memory limit 512Mi)", wfs.message(ns, "oom"));
-    awaitStatus(wfs, ns, "pull", "Failed");
+    wfs.awaitStatus(ns, "pull", "Failed", Duration.ofSeconds(60));
     assertTrue(wfs.message(ns, "pull").startsWith("step a timed out after 4s: ImagePullBackOff:"
         + " Back-off pulling image \"pull-fail:1\""), wfs.message(ns, "pull"));
-    awaitStatus(wfs, ns, "evicted", "Completed");
+    wfs.awaitStatus(ns, "evicted", "Completed", Duration.ofSeconds(60));
     List<JsonObject> jobs = wfs.jobsOf(ns, "evicted");
     assertEquals(1, jobs.size(), "two evictions, one attempt");
     assertEquals(1, wfs.get(ns, "evicted").getAsJsonObject("status").getAsJsonArray("steps")
@@ -114,8 +103,8 @@ class PodStoriesScenarioTest {
     String ns = cluster.newNamespace("nopods");
     wfs.create(wfs.workflow(ns, "ok", 60, Map.of(), List.of(step("a", "true"))));
     wfs.create(wfs.workflow(ns, "bad", 60, Map.of(), List.of(step("a", "exit 3"))));
-    awaitStatus(wfs, ns, "ok", "Completed");
-    awaitStatus(wfs, ns, "bad", "Failed");
+    wfs.awaitStatus(ns, "ok", "Completed", Duration.ofSeconds(60));
+    wfs.awaitStatus(ns, "bad", "Failed", Duration.ofSeconds(60));
     assertEquals("step a failed: BackoffLimitExceeded", wfs.message(ns, "bad"));
     int port = cluster.operators().metricsPort();
     assertEquals(1, OperatorProcess.scrape(port, "workflow_operator_api_problem",

@@ -62,17 +62,6 @@ class RetriesScenarioTest {
     throw new AssertionError("not failed: " + job);
   }
 
-  private void awaitStatus(Workflows wfs, String ns, String name, String phase) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .untilAsserted(() -> assertEquals(phase, wfs.status(ns, name), () -> {
-          try {
-            return wfs.message(ns, name);
-          } catch (Exception e) {
-            return e.toString();
-          }
-        }));
-  }
-
   @Test
   @DisplayName("a step that fails twice then succeeds completes, each attempt its own Job, the gaps at least the backoff,"
       + " and a kill -9 during a backoff neither skips it nor adds an attempt")
@@ -91,7 +80,7 @@ class RetriesScenarioTest {
         .until(() -> wfs.message(ns, "flaky").contains("retrying: test"));
     cluster.setOperators(0); // SIGKILL in the middle of the first backoff
     cluster.setOperators(1);
-    awaitStatus(wfs, ns, "flaky", "Completed");
+    wfs.awaitStatus(ns, "flaky", "Completed", Duration.ofSeconds(120));
     List<JsonObject> tries = attempts(wfs, ns, "flaky", "test");
     assertEquals(List.of(1, 2, 3), tries.stream().map(RetriesScenarioTest::attempt).toList());
     for (int i = 1; i < tries.size(); i++) {
@@ -124,8 +113,8 @@ class RetriesScenarioTest {
     cluster.setOperators(1);
     wfs.create(exhausted);
     wfs.create(never);
-    awaitStatus(wfs, ns, "exhausted", "Failed");
-    awaitStatus(wfs, ns, "never", "Failed");
+    wfs.awaitStatus(ns, "exhausted", "Failed", Duration.ofSeconds(120));
+    wfs.awaitStatus(ns, "never", "Failed", Duration.ofSeconds(120));
     assertEquals("step test failed: exit code 1 (attempt 2 of 2)", wfs.message(ns, "exhausted"));
     assertEquals(2, attempts(wfs, ns, "exhausted", "test").size());
     JsonObject after = wfs.get(ns, "exhausted").getAsJsonObject("status").getAsJsonArray("steps")

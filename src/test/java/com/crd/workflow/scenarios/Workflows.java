@@ -79,6 +79,19 @@ public final class Workflows {
     return s == null ? "" : s;
   }
 
+  /** Polls until the workflow reaches {@code phase}; a timeout shows its last message. */
+  public void awaitStatus(String ns, String name, String phase, java.time.Duration atMost) {
+    org.awaitility.Awaitility.await().atMost(atMost).pollInterval(java.time.Duration.ofMillis(200))
+        .ignoreExceptions().untilAsserted(() -> org.junit.jupiter.api.Assertions.assertEquals(phase,
+            status(ns, name), () -> {
+              try {
+                return message(ns, name);
+              } catch (Exception e) {
+                return e.toString();
+              }
+            }));
+  }
+
   public String message(String ns, String name) throws ApiException {
     return String.valueOf(Json.str(get(ns, name), "status", "message"));
   }
