@@ -185,10 +185,25 @@ public final class Names {
         LABEL_SPEC_HASH, specHash);
   }
 
+  /**
+   * Lower case, every code point but [a-z0-9-] as '-', cut to {@code max} characters, without
+   * leading or trailing '-'. A loop rather than regular expressions: this runs for every Job
+   * name a tick plans.
+   */
   private static String sanitize(String s, int max) {
-    String out = s.toLowerCase().replaceAll("[^a-z0-9-]", "-");
-    out = out.substring(0, Math.max(0, Math.min(out.length(), max)));
-    return out.replaceAll("^-+|-+$", "");
+    String lower = s.toLowerCase();
+    StringBuilder out = new StringBuilder(Math.min(lower.length(), Math.max(0, max)));
+    lower.codePoints().forEach(c -> out.append(
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ? (char) c : '-'));
+    int end = Math.max(0, Math.min(out.length(), max));
+    int start = 0;
+    while (start < end && out.charAt(start) == '-') {
+      start++;
+    }
+    while (end > start && out.charAt(end - 1) == '-') {
+      end--;
+    }
+    return out.substring(start, end);
   }
 
   private static String quote(String s) {
@@ -201,16 +216,30 @@ public final class Names {
   }
 
   private static String quoteAll(List<String> items) {
-    List<String> quoted = items.stream().map(Names::quote).toList();
-    return "[" + String.join(",", quoted) + "]";
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      if (items.get(i) == null) {
+        b.append("null");
+      } else {
+        Data.quote(items.get(i), b);
+      }
+    }
+    return b.append(']').toString();
   }
 
-  static String sha256(String s) {
+  /** One digest per thread: looking the algorithm up costs more than hashing a short name. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
     }
+  });
+
+  static String sha256(String s) {
+    return HexFormat.of().formatHex(SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 }
