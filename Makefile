@@ -17,8 +17,9 @@ $(JAR): pom.xml crd/workflow.yaml $(shell find src/main -type f)
 	$(MVN) -q -DskipTests package
 
 test: ## run every test (unit, property, CRD/CEL, manifests, in-process scenarios); ends with what was skipped and why
-	@rm -f target/test-skips.txt
-	$(MVN) test; status=$$?; cat target/test-skips.txt 2>/dev/null; exit $$status
+	$(MVN) test; status=$$?; \
+	  skips=$$(cat target/test-skips/*.txt 2>/dev/null | sort -k4); \
+	  if [ -n "$$skips" ]; then printf '\nSkipped, and why:\n%s\n' "$$skips"; fi; exit $$status
 
 demo: ## run the real operator on a SIMULATED cluster (no Docker) and watch examples/ run; KEEP=1 keeps it up 10 min for the web view
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath

@@ -13,10 +13,12 @@ import org.junit.platform.launcher.TestPlan;
  * Ends a test run with one line per group of skipped tests and why, e.g. {@code 13 tests of
  * K3sScenariosTest skipped: no Docker engine}: a green build says what it did not test.
  * Registered in {@code META-INF/services/org.junit.platform.launcher.TestExecutionListener}.
- * Surefire sends a test JVM's output to report files, so the lines also go to the file named by
- * the {@code skipSummaryFile} system property, which {@code make test} prints last.
+ * Surefire sends a test JVM's output to report files, so the lines also go to a file of their own
+ * in the folder named by the {@code skipSummaryDir} system property (the test classes run in
+ * several JVMs, each running many test plans), which {@code make test} prints last, sorted.
  */
 public final class SkipSummary implements TestExecutionListener {
+  private static final java.util.concurrent.atomic.AtomicInteger PLANS = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Integer> skipped = new TreeMap<>();
   private TestPlan plan;
 
@@ -70,21 +72,24 @@ public final class SkipSummary implements TestExecutionListener {
 
   @Override
   public synchronized void testPlanExecutionFinished(TestPlan testPlan) {
-    String file = System.getProperty("skipSummaryFile");
     if (skipped.isEmpty()) {
       return;
     }
-    StringBuilder b = new StringBuilder("\nSkipped, and why:\n");
+    StringBuilder b = new StringBuilder();
     skipped.forEach((key, n) -> {
       String[] parts = key.split("\u0000", 2);
       b.append(String.format("  %d %s of %s skipped: %s%n", n, n == 1 ? "test" : "tests", parts[0],
           parts[1].replace("\n", " ")));
     });
-    System.out.print(b);
+    System.out.print("\nSkipped, and why:\n" + b);
     System.out.flush();
-    if (file != null && !file.isEmpty()) {
+    String dir = System.getProperty("skipSummaryDir");
+    if (dir != null && !dir.isEmpty()) {
+      java.nio.file.Path file = java.nio.file.Path.of(dir,
+          ProcessHandle.current().pid() + "-" + PLANS.incrementAndGet() + ".txt");
       try {
-        java.nio.file.Files.writeString(java.nio.file.Path.of(file), b.toString());
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, b.toString());
       } catch (java.io.IOException e) {
         System.out.println("could not write " + file + ": " + e);
       }

@@ -1,9 +1,14 @@
 package com.crd.workflow.scenarios;
 
 import com.crd.workflow.fakeapi.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,6 +17,10 @@ import java.util.regex.Pattern;
  * in-process cluster hands over its recorded requests when it closes, and those the operator
  * made (its User-Agent) become (apiGroup, resource, verb, namespace) uses. RBAC is then checked
  * against these, not against a list someone remembered to update.
+ *
+ * <p>The test classes run in several JVMs at once, so the uses go to files, one per cluster, in
+ * the folder named by the {@code apiUsageDir} system property (Maven empties it before the tests
+ * and checks RBAC after all of them: see the pom).
  */
 public final class ApiUsage {
   /** One kind of request: {@code resource} includes a subresource ("workflows/status"). */
@@ -26,37 +35,63 @@ public final class ApiUsage {
   // /api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUB]] and /apis/GROUP/VERSION[/namespaces/NS]/...
   private static final Pattern PATH = Pattern.compile(
       "^/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+)(?:/([^/]+))?)?$");
-  private static final Set<Use> USES = new TreeSet<>();
+  private static final String COMPLETED = "suite-completed";
   private static int clusters;
-  private static boolean suiteRan;
 
   private ApiUsage() {}
 
+  private static Path dir() {
+    return Path.of(System.getProperty("apiUsageDir", "target/api-usage"));
+  }
+
+  /** Records one closed cluster's requests, in a file of its own: one use per line. */
   static synchronized void add(List<RecordedRequest> requests) {
-    clusters++;
+    Set<Use> uses = new TreeSet<>();
     for (RecordedRequest r : requests) {
       if (r.userAgent() != null && r.userAgent().startsWith("workflow-operator/")) {
-        USES.add(use(r));
+        uses.add(use(r));
       }
     }
+    StringBuilder b = new StringBuilder();
+    for (Use u : uses) {
+      b.append(String.join("\t", u.apiGroup(), u.resource(), u.verb(),
+          u.namespace() == null ? "" : u.namespace())).append('\n');
+    }
+    write("uses-" + ProcessHandle.current().pid() + "-" + (++clusters) + ".tsv", b.toString());
   }
 
-  /** Uses recorded so far, and from how many in-process clusters. */
+  /** Every use recorded in this test run, by every JVM. */
   public static synchronized Set<Use> uses() {
-    return new TreeSet<>(USES);
+    Set<Use> out = new TreeSet<>();
+    try (Stream<Path> files = Files.list(dir())) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".tsv")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          String[] c = line.split("\t", -1);
+          out.add(new Use(c[0], c[1], c[2], c[3].isEmpty() ? null : c[3]));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
-  public static synchronized int clusters() {
-    return clusters;
+  /** The in-process scenario suite ran to its end in this test run. */
+  static void suiteCompleted() {
+    write(COMPLETED, "");
   }
 
-  /** The in-process scenario suite ran to its end in this JVM. */
-  static synchronized void suiteCompleted() {
-    suiteRan = true;
+  static boolean suiteRan() {
+    return Files.exists(dir().resolve(COMPLETED));
   }
 
-  static synchronized boolean suiteRan() {
-    return suiteRan;
+  private static void write(String name, String text) {
+    try {
+      Files.createDirectories(dir());
+      Files.writeString(dir().resolve(name), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Use use(RecordedRequest r) {

@@ -97,9 +97,13 @@ public final class OperatorProcess {
     return port[0];
   }
 
+  /** One client for every scrape: pollers scrape every 50 ms, and each new client starts a thread. */
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
   /** A sample of one metric (summed over label sets matching {@code labelFilter}), if exposed. */
   public static OptionalDouble scrape(int port, String metric, String labelFilter) throws Exception {
-    String body = HttpClient.newHttpClient().send(
+    String body = HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
             .timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
