@@ -206,7 +206,8 @@ public final class Planner {
       return Statuses.of(wf, hash, List.copyOf(steps.values()), now);
     }
     long capLeft = mayStart;
-    for (Step s : startOrder(spec)) {
+    List<Step> order = startOrder(spec);
+    for (Step s : order) {
       Attempts.Seen a = seen.get(s.stepName());
       if (a.retryAt() == null || steps.get(s.stepName()).state() != StepState.Retrying) {
         continue;
@@ -234,7 +235,7 @@ public final class Planner {
         || s.state() == StepState.Queued || s.state() == StepState.Retrying).count();
     long slots = spec.parallelism() == null ? Long.MAX_VALUE : spec.parallelism() - inFlight;
     slots = Math.min(slots, capLeft);
-    for (Step s : startOrder(spec)) {
+    for (Step s : order) {
       if (slots <= 0) {
         break;
       }
@@ -268,7 +269,7 @@ public final class Planner {
           spec, now);
       seen.put(s.stepName(), a);
       StepStatus st = a.status();
-      steps.put(s.stepName(), st.state() == StepState.Waiting ? remembered(wf, hash, st) : st);
+      steps.put(s.stepName(), st.state() == StepState.Waiting ? remembered(before, st) : st);
     }
     return steps;
   }
@@ -315,14 +316,9 @@ public final class Planner {
    * A step whose Job is gone (a TTL controller, a clean-up) but that this spec's status already
    * records as succeeded stays succeeded: its work is done and must not run twice.
    */
-  private static StepStatus remembered(Workflow wf, String hash, StepStatus waiting) {
-    WorkflowStatus prev = wf.status();
-    if (prev == null || !hash.equals(prev.specHash())) {
-      return waiting;
-    }
-    return prev.steps().stream()
-        .filter(s -> waiting.name().equals(s.name()) && s.state() == StepState.Succeeded)
-        .findFirst().orElse(waiting);
+  private static StepStatus remembered(Map<String, StepStatus> before, StepStatus waiting) {
+    StepStatus was = before.get(waiting.name()); // the status of this very spec, by step name
+    return was != null && was.state() == StepState.Succeeded ? was : waiting;
   }
 
   public static CreateJob createJob(Workflow wf, Step s, String hash) {

@@ -16,11 +16,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Invariants over seeded random DAGs (up to the 100-step limit) and random Job outcomes. Every failure
- * message carries the seed: {@code new Random(seed)} replays the case.
+ * message carries the seed: {@code new Random(seed)} replays the case. The properties share
+ * nothing, so they run at once: this class is most of the suite's CPU time.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class PlannerPropertiesTest {
   static final int CASES = 1500;
 

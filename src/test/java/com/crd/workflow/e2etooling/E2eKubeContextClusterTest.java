@@ -1,7 +1,7 @@
 package com.crd.workflow.e2etooling;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,11 +14,16 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * KubeContextCluster's Deployment scaling, against a fake API with a toy ReplicaSet controller
  * (no cluster here): what the Kind suite relies on for its restart and two-instance scenarios.
+ *
+ * <p>Each case has its own fake cluster, so they run at once.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class E2eKubeContextClusterTest {
   private static final Duration READY_DELAY = Duration.ofMillis(1500);
   private static final Duration GRACE = Duration.ofSeconds(30); // deploy/: terminationGracePeriodSeconds

@@ -15,11 +15,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Real API-server misbehaviour, injected at the in-process API: lost responses, 409s, 5xx,
  * dropped watches, 410 Gone, and a graceful hand-over of the leader lease.
+ *
+ * <p>Each scenario has its own in-process API and operators, so they run at once.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultToleranceTest {
   private InProcessCluster cluster;
 

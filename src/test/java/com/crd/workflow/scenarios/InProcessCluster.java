@@ -22,7 +22,7 @@ public final class InProcessCluster implements TestCluster {
   private final Path kubeconfig;
   private final KubeApi api;
   private final LocalOperators operators;
-  private int namespaces;
+  private final AtomicInteger namespaces = new AtomicInteger();
 
   public InProcessCluster(List<String> extraArgs) throws Exception {
     dir = Files.createDirectories(Path.of("target", "scenario-runs", "run-" + ProcessHandle.current().pid()
@@ -59,7 +59,7 @@ public final class InProcessCluster implements TestCluster {
 
   @Override
   public String newNamespace(String prefix) {
-    return prefix + "-" + (++namespaces); // the in-process API takes any namespace
+    return prefix + "-" + namespaces.incrementAndGet(); // the in-process API takes any namespace
   }
 
   @Override

@@ -13,12 +13,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The real operator on the in-process API, for what happens around a run: the workflow's deadline,
  * clean-up after it finished, and re-running it from the failure. The tick period is long, so
  * anything timed happens because the planner asked to be woken for it.
+ *
+ * <p>Each scenario has its own in-process API and operator, so they run at once.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LifecycleScenarioTest {
   private InProcessCluster cluster;
 

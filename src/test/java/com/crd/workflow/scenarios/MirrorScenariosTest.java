@@ -4,8 +4,10 @@ import static com.crd.workflow.scenarios.Workflows.step;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.crd.workflow.core.Names;
 import com.crd.workflow.fakeapi.FakeApiServer;
 import com.crd.workflow.kube.Json;
+import com.crd.workflow.kube.Paths;
 import com.google.gson.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,14 +21,26 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.ResourceLockTarget;
 
 /**
  * The watch-fed mirror against the real operator process: watch gaps, events during a tick,
  * timers that do not wait for the period, resyncs, and servers whose watches misbehave. Every
  * scenario runs with a one-hour tick period unless it says otherwise, so only watch events,
  * timers and resyncs can move a workflow along in time.
+ *
+ * <p>Each scenario has its own in-process API and operator, so they run at once; the one that times a timer runs alone.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = MirrorScenariosTest.CPU, mode = ResourceAccessMode.READ, target = ResourceLockTarget.CHILDREN)
 class MirrorScenariosTest {
+  /** Held alone by the scenario that measures how late a timer fires. */
+  static final String CPU = "the machine's CPU, for a timing";
+
   private InProcessCluster cluster;
 
   @AfterEach
@@ -57,6 +71,42 @@ class MirrorScenariosTest {
         .filter(r -> resource.equals(r.resource()) && r.query() != null
             && r.query().contains("watch=true"))
         .count();
+  }
+
+  /** A running Job as the operator makes them, for a workflow (named, with this uid) it names as owner. */
+  private static JsonObject jobOf(String ns, String name, String workflow, String uid, boolean ours) {
+    JsonObject job = com.google.gson.JsonParser.parseString("""
+        {"apiVersion": "batch/v1", "kind": "Job",
+         "metadata": {"name": "%s", "namespace": "%s", "labels": {}, "ownerReferences": [
+           {"apiVersion": "%s/%s", "kind": "Workflow", "name": "%s", "uid": "%s", "controller": true}]},
+         "spec": {"backoffLimit": 0, "template": {"spec": {"restartPolicy": "Never",
+           "containers": [{"name": "step", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 100"]}]}}}}
+        """.formatted(name, ns, Names.GROUP, Names.VERSION, workflow, uid)).getAsJsonObject();
+    if (ours) {
+      JsonObject labels = Json.obj(job, "metadata", "labels");
+      labels.addProperty(Names.LABEL_MANAGED_BY, Names.MANAGER);
+      labels.addProperty(Names.LABEL_WORKFLOW, workflow);
+      labels.addProperty(Names.LABEL_WORKFLOW_UID, uid);
+      labels.addProperty(Names.LABEL_STEP, "a");
+      labels.addProperty(Names.LABEL_SPEC_HASH, "0123456789abcdef");
+    }
+    return job;
+  }
+
+  @Test
+  @DisplayName("a Job of ours whose workflow is gone is deleted once the API server, asked by name, says so; other Jobs are left alone")
+  void orphanedJobsAreSwept() throws Exception {
+    Workflows wfs = start("--tick-period", "1s");
+    FakeApiServer api = cluster.server();
+    // What a workflow deleted while no operator ran leaves when nothing collects its Jobs (the
+    // in-process API's garbage collector only follows deletions it saw).
+    cluster.api().create(Paths.jobs("orphans"), jobOf("orphans", "left-behind", "gone", "uid-gone", true));
+    cluster.api().create(Paths.jobs("orphans"), jobOf("orphans", "not-ours", "gone", "uid-gone", false));
+    await().atMost(Duration.ofSeconds(30)).until(() -> wfs.jobs("orphans").isEmpty());
+    assertTrue(api.recordedRequests().stream().anyMatch(r -> r.method().equals("GET")
+        && r.path().endsWith("/namespaces/orphans/workflows/gone")),
+        "the operator asked the API server for the owner before deleting its Job");
+    assertNotNull(api.get("jobs", "orphans", "not-ours"), "a Job without the operator's label is not its to delete");
   }
 
   @Test
@@ -145,6 +195,7 @@ class MirrorScenariosTest {
 
   @Test
   @DisplayName("a step timeout with a one-hour tick period: the timer, not the period, fails it on time")
+  @ResourceLock(value = CPU, mode = ResourceAccessMode.READ_WRITE)
   void timerFailsStepOnTime() throws Exception {
     Workflows wfs = start("--tick-period", "1h");
     FakeApiServer api = cluster.server();

@@ -8,9 +8,9 @@ import io.kubernetes.client.openapi.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** What every real API server needs: the CRD installed, a namespace per test, cleanup. */
 public abstract class RealCluster implements TestCluster {
   protected final KubeApi api;
-  private final List<String> namespaces = new ArrayList<>();
+  private final List<String> namespaces = new CopyOnWriteArrayList<>();
 
   protected RealCluster(KubeApi api) {
     this.api = api;

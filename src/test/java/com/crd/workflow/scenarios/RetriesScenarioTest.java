@@ -17,11 +17,16 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The real operator retrying steps on the in-process API, whose Job controller runs images named
  * {@code fails-first-N} as flaky steps and honours backoffLimit and podFailurePolicy.
+ *
+ * <p>Each scenario has its own in-process API and operator, so they run at once.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class RetriesScenarioTest {
   private InProcessCluster cluster;
 

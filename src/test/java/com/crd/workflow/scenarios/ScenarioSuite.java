@@ -27,13 +27,28 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.ResourceLockTarget;
 
 /**
  * The mission, end to end, written once against {@link TestCluster}: run in-process by
  * {@code make test}, on k3s when Docker is present, and on Kind by {@code make e2e}.
+ *
+ * <p>Scenarios run at once, each in its own namespace, against the same operators, as a cluster's
+ * workflows do. Those that change or count what the operators do (kill them, run two, count
+ * their writes) take the {@link #OPERATORS} lock for themselves and run alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = ScenarioSuite.OPERATORS, mode = ResourceAccessMode.READ,
+    target = ResourceLockTarget.CHILDREN)
 public abstract class ScenarioSuite {
+  /** The operator instances: shared by every scenario, held alone by those that change them. */
+  static final String OPERATORS = "workflow-operator instances";
+
   protected TestCluster cluster;
   protected Workflows wfs;
 
@@ -222,6 +237,7 @@ public abstract class ScenarioSuite {
 
   @Test
   @DisplayName("crash safety: a Job finishing while the operator is down is not re-run, and the workflow completes")
+  @ResourceLock(value = OPERATORS, mode = ResourceAccessMode.READ_WRITE)
   void crashSafety() throws Exception {
     String ns = cluster.newNamespace("crash");
     wfs.create(wfs.workflow(ns, "survivor", 120, Map.of(),
@@ -241,6 +257,7 @@ public abstract class ScenarioSuite {
 
   @Test
   @DisplayName("two operator instances at once: no duplicate Jobs, every workflow completes")
+  @ResourceLock(value = OPERATORS, mode = ResourceAccessMode.READ_WRITE)
   void twoInstances() throws Exception {
     String ns = cluster.newNamespace("pair");
     cluster.setOperators(2);
@@ -256,6 +273,7 @@ public abstract class ScenarioSuite {
 
   @Test
   @DisplayName("a no-op tick after completion makes zero write calls")
+  @ResourceLock(value = OPERATORS, mode = ResourceAccessMode.READ_WRITE)
   void quietWhenDone() throws Exception {
     String ns = cluster.newNamespace("quiet");
     wfs.create(wfs.workflow(ns, "done", 60, Map.of(), List.of(step("a", "echo"), step("b", "echo", "a"))));

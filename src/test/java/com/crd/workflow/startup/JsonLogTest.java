@@ -15,11 +15,16 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code --log-format=json} under failure: every line the process prints, its libraries'
  * included, must be one JSON object, and an exception one field of it.
+ *
+ * <p>Each case is its own process in its own folder, so they run at once.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class JsonLogTest {
   @TempDir Path home;
 

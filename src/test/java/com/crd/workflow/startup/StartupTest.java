@@ -11,11 +11,16 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Each start-up case a new user meets, run through the real entry point in its own JVM: the
  * message, the exit code, nothing else.
+ *
+ * <p>Each case is its own process in its own folder, so they run at once.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class StartupTest {
   private static final Duration QUICK = Duration.ofSeconds(60); // these all exit on their own
   @TempDir Path home;
