@@ -85,6 +85,18 @@ public final class Reflector<T> implements Runnable {
     this.maxBackoff = cap.compareTo(MIN_BACKOFF) < 0 ? MIN_BACKOFF : cap;
   }
 
+  private volatile Runnable onReadiness = () -> {};
+
+  /**
+   * Called when this reflector's first LIST has been applied, and when a LIST fails with a
+   * cause: a tick skipped while the mirror was not yet complete must run then, not a whole tick
+   * period later (an empty LIST puts nothing, so nothing else would wake the loop).
+   */
+  public Reflector<T> onReadiness(Runnable r) {
+    this.onReadiness = r;
+    return this;
+  }
+
   /** True once the first LIST has been applied. */
   public boolean synced() {
     return synced;
@@ -156,6 +168,7 @@ public final class Reflector<T> implements Runnable {
         Explain.Explanation why = Explain.of(e, "list", kind.name(), api.client().getBasePath());
         cause = why.cause();
         report(why.message());
+        onReadiness.run(); // a pod list that fails for good no longer holds ticks back
       } catch (RuntimeException e) {
         report("mirror of " + kind.name() + " failed: " + e);
         rv = null;
@@ -178,6 +191,7 @@ public final class Reflector<T> implements Runnable {
     }, bad -> Log.warn("skipped an object the operator cannot read", "error", bad));
     sink.retain().apply(namespace, listed, k -> false);
     synced = true;
+    onReadiness.run();
     Log.debug("listed", "kind", kind.name(), "namespace", namespace == null ? "all" : namespace,
         "items", listed.size());
     return rv;

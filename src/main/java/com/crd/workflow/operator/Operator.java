@@ -94,6 +94,7 @@ public final class Operator {
       reflectors.add(pods);
       podReflectors.add(pods);
     }
+    reflectors.forEach(r -> r.onReadiness(loop::wake));
     metrics.observe(mirror::workflows);
     metrics.problems(() -> reflectors.stream().map(Reflector::cause).filter(java.util.Objects::nonNull)
         .map(c -> c.name().toLowerCase()).toList());

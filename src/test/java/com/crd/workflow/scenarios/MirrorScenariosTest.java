@@ -194,6 +194,19 @@ class MirrorScenariosTest {
   }
 
   @Test
+  @DisplayName("a tick held back while the mirror was still listing runs as soon as the last list is in, not a tick period later")
+  void tickWaitsForTheLastListNotThePeriod() throws Exception {
+    cluster = new InProcessCluster(List.of("--leader-elect=false", "--tick-period", "1h"));
+    Workflows wfs = new Workflows(cluster.api(), cluster.image());
+    // The pod list (empty: it puts nothing in the mirror) comes in 3 s after the others: the
+    // workflow below is seen while it is still out, so the tick it wakes must wait.
+    cluster.server().delay("GET", "/pods$", 3000, 1);
+    cluster.setOperators(1);
+    wfs.create(wfs.workflow("listing", "early", 60, Map.of(), List.of(step("a", "sleep 30"))));
+    await().atMost(Duration.ofSeconds(20)).until(() -> wfs.jobs("listing").size() == 1);
+  }
+
+  @Test
   @DisplayName("a step timeout with a one-hour tick period: the timer, not the period, fails it on time")
   @ResourceLock(value = CPU, mode = ResourceAccessMode.READ_WRITE)
   void timerFailsStepOnTime() throws Exception {
