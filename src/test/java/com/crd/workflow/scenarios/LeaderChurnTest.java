@@ -113,9 +113,10 @@ class LeaderChurnTest {
 
   private static boolean synced(int port) {
     try {
-      // both reflectors listed: workflows and jobs
+      // every reflector listed (workflows, jobs and pods): the mirror is complete, and a
+      // standby has rehearsed its first tick on it (see Reconciler.rehearse)
       return com.crd.workflow.scenarios.OperatorProcess.scrape(port,
-          "workflow_operator_api_requests_total", "verb=\"list\"").orElse(0) >= 2;
+          "workflow_operator_api_requests_total", "verb=\"list\"").orElse(0) >= 3;
     } catch (Exception e) {
       return false;
     }
