@@ -27,6 +27,21 @@ final class MainProcess {
   /** Runs to completion, or sends SIGTERM after {@code runFor} if it still runs then. */
   static Result run(Path home, Duration runFor, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    return run(home, err -> false, runFor, Duration.ZERO, env, args);
+  }
+
+  /**
+   * Runs until its stderr so far satisfies {@code seen} (or {@code deadline} passes, or it exits),
+   * then for {@code then} more, then sends SIGTERM: a loaded machine may take seconds to start a
+   * JVM, so what a case must see is waited for, not assumed to happen within a fixed time.
+   */
+  static Result runUntil(Path home, java.util.function.Predicate<String> seen, Duration then,
+      Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run(home, seen, Duration.ofSeconds(60), then, env, args);
+  }
+
+  private static Result run(Path home, java.util.function.Predicate<String> seen, Duration deadline,
+      Duration then, Map<String, String> env, String... args) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xss512k",
@@ -41,7 +56,12 @@ final class MainProcess {
     pb.environment().put("HOME", home.toString());
     pb.environment().putAll(env);
     Process p = pb.start();
-    if (!p.waitFor(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (p.isAlive() && System.nanoTime() < end
+        && !seen.test(Files.readString(err, StandardCharsets.UTF_8))) {
+      p.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    if (!p.waitFor(then.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();

@@ -151,7 +151,8 @@ class StartupTest {
   void namesTheServer() throws Exception {
     try (FakeApiServer server = new FakeApiServer().start()) {
       Path cfg = server.writeKubeconfig(home.resolve("kubeconfig"));
-      MainProcess.Result r = MainProcess.run(home, Duration.ofSeconds(4), Map.of("KUBECONFIG", cfg.toString()),
+      MainProcess.Result r = MainProcess.runUntil(home, err -> err.contains("operator started"),
+          Duration.ZERO, Map.of("KUBECONFIG", cfg.toString()),
           "run", "--metrics-port", "-1", "--leader-elect=false");
       String first = r.stderrLines().get(0);
       assertTrue(first.contains("INFO using API server server=" + server.url() + " context="), r.stderr());
