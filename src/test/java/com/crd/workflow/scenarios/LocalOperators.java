@@ -75,6 +75,12 @@ public final class LocalOperators implements AutoCloseable {
     return out;
   }
 
+  /** The age of the youngest running instance (zero when none runs). */
+  public java.time.Duration youngestAge() {
+    return running.stream().map(OperatorProcess::age).min(java.util.Comparator.naturalOrder())
+        .orElse(java.time.Duration.ZERO);
+  }
+
   /** Sum of one metric over every running instance. */
   public synchronized long sum(String metric, String labelFilter) throws Exception {
     long sum = 0;

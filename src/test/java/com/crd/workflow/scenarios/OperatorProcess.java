@@ -23,6 +23,7 @@ public final class OperatorProcess {
   private static final Pattern PORT = Pattern.compile("serving metrics port=(\\d+)");
   private final Process process;
   private final Path log;
+  private final long startedNanos = System.nanoTime();
 
   private OperatorProcess(Process process, Path log) {
     this.process = process;
@@ -53,6 +54,11 @@ public final class OperatorProcess {
       found = m.group(1);
     }
     return found;
+  }
+
+  /** How long ago this JVM was started. */
+  public Duration age() {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 
   public boolean alive() {
