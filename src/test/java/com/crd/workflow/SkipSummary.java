@@ -1,8 +1,12 @@
 package com.crd.workflow;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -18,7 +22,7 @@ import org.junit.platform.launcher.TestPlan;
  * several JVMs, each running many test plans), which {@code make test} prints last, sorted.
  */
 public final class SkipSummary implements TestExecutionListener {
-  private static final java.util.concurrent.atomic.AtomicInteger PLANS = new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger PLANS = new AtomicInteger();
   private final Map<String, Integer> skipped = new TreeMap<>();
   private TestPlan plan;
 
@@ -85,12 +89,11 @@ public final class SkipSummary implements TestExecutionListener {
     System.out.flush();
     String dir = System.getProperty("skipSummaryDir");
     if (dir != null && !dir.isEmpty()) {
-      java.nio.file.Path file = java.nio.file.Path.of(dir,
-          ProcessHandle.current().pid() + "-" + PLANS.incrementAndGet() + ".txt");
+      Path file = Path.of(dir, ProcessHandle.current().pid() + "-" + PLANS.incrementAndGet() + ".txt");
       try {
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(file, b.toString());
-      } catch (java.io.IOException e) {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, b.toString());
+      } catch (IOException e) {
         System.out.println("could not write " + file + ": " + e);
       }
     }

@@ -1,7 +1,9 @@
 package com.crd.workflow.scenarios;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Operator processes run on this machine against a kubeconfig; scaled up and down by tests. */
@@ -65,8 +67,8 @@ public final class LocalOperators implements AutoCloseable {
    * Metrics ports of every running instance; not synchronized, so a poller is never held up for
    * seconds while {@link #scale} starts a JVM.
    */
-  public java.util.List<Integer> ports() {
-    java.util.List<Integer> out = new ArrayList<>();
+  public List<Integer> ports() {
+    List<Integer> out = new ArrayList<>();
     for (OperatorProcess p : running) {
       if (p.alive()) {
         out.add(p.metricsPort());
@@ -76,9 +78,9 @@ public final class LocalOperators implements AutoCloseable {
   }
 
   /** The age of the youngest running instance (zero when none runs). */
-  public java.time.Duration youngestAge() {
-    return running.stream().map(OperatorProcess::age).min(java.util.Comparator.naturalOrder())
-        .orElse(java.time.Duration.ZERO);
+  public Duration youngestAge() {
+    return running.stream().map(OperatorProcess::age).min(Comparator.naturalOrder())
+        .orElse(Duration.ZERO);
   }
 
   /** Sum of one metric over every running instance. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The operator's entry point ({@code com.crd.workflow.Main}, the jar's Main-Class) in its own JVM,
@@ -27,7 +28,7 @@ final class MainProcess {
   /** Runs to completion, or sends SIGTERM after {@code runFor} if it still runs then. */
   static Result run(Path home, Duration runFor, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    return run(home, err -> false, runFor, Duration.ZERO, env, args);
+    return run(home, null, runFor, Duration.ZERO, env, args);
   }
 
   /**
@@ -35,12 +36,13 @@ final class MainProcess {
    * then for {@code then} more, then sends SIGTERM: a loaded machine may take seconds to start a
    * JVM, so what a case must see is waited for, not assumed to happen within a fixed time.
    */
-  static Result runUntil(Path home, java.util.function.Predicate<String> seen, Duration then,
+  static Result runUntil(Path home, Predicate<String> seen, Duration then,
       Map<String, String> env, String... args) throws IOException, InterruptedException {
     return run(home, seen, Duration.ofSeconds(60), then, env, args);
   }
 
-  private static Result run(Path home, java.util.function.Predicate<String> seen, Duration deadline,
+  /** {@code seen} null: no line to wait for, only the deadline (or the process's exit). */
+  private static Result run(Path home, Predicate<String> seen, Duration deadline,
       Duration then, Map<String, String> env, String... args) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -56,10 +58,14 @@ final class MainProcess {
     pb.environment().put("HOME", home.toString());
     pb.environment().putAll(env);
     Process p = pb.start();
-    long end = System.nanoTime() + deadline.toNanos();
-    while (p.isAlive() && System.nanoTime() < end
-        && !seen.test(Files.readString(err, StandardCharsets.UTF_8))) {
-      p.waitFor(100, TimeUnit.MILLISECONDS);
+    if (seen == null) {
+      p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      long end = System.nanoTime() + deadline.toNanos();
+      while (p.isAlive() && System.nanoTime() < end
+          && !seen.test(Files.readString(err, StandardCharsets.UTF_8))) {
+        p.waitFor(100, TimeUnit.MILLISECONDS);
+      }
     }
     if (!p.waitFor(then.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroy();
